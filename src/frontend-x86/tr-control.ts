@@ -1,0 +1,137 @@
+// Control transfer: jmp jcc call ret loop* jcxz, int n/int3/into, hlt, and
+// the far forms (through helpers, since they load CS).
+import { Cond } from '../tcg-ir/index.js';
+import { type Tcx } from './context.js';
+import { S } from './state.js';
+import { H } from './helpers.js';
+
+function target(t: Tcx): number {
+  const op = t.insn.operands[0];
+  if (op.kind !== 'rel') throw new Error('branch: expected a relative target');
+  return op.target;
+}
+
+/** Branches on a condition: taken -> `taken`, else falls through to the next instruction. */
+function branch(t: Tcx, c: Cond, a: number, b: number, taken: number): void {
+  t.flush();
+  const L = t.b.newLabel();
+  t.b.brcond(c, a, b, L);
+  t.exitTo(t.nextEip);
+  t.b.label(L);
+  t.exitTo(taken);
+  t.ended = true;
+}
+
+export function trJmp(t: Tcx): void {
+  const op = t.insn.operands[0];
+  if (op.kind === 'rel') { t.exitTo(op.target); t.ended = true; return; }
+  t.exitDynamic(t.read(op, t.osize));
+  t.ended = true;
+}
+
+export function trJcc(t: Tcx): void {
+  const c = t.condTest(t.insn.cond);
+  branch(t, c.c, c.a, c.b, target(t));
+}
+
+export function trCall(t: Tcx): void {
+  const op = t.insn.operands[0];
+  const dest = op.kind === 'rel' ? -1 : t.read(op, t.osize);
+  t.push(t.c(t.nextEip), t.osize);
+  if (op.kind === 'rel') t.exitTo(op.target); else t.exitDynamic(dest);
+  t.ended = true;
+}
+
+export function trRet(t: Tcx): void {
+  const ip = t.pop(t.osize);
+  const imm = t.insn.operands[0];
+  if (imm && imm.kind === 'imm') t.set(S.ESP, t.spAdd(t.get(S.ESP), imm.value));
+  t.exitDynamic(ip);
+  t.ended = true;
+}
+
+/** loop, loope, loopne, jcxz/jecxz: the counter is CX or ECX by address size. */
+export function trLoop(t: Tcx): void {
+  const b = t.b;
+  const wide = t.insn.addrSize === 32;
+  const count = wide ? t.get(S.ECX) : b.ext16u(t.get(S.ECX));
+  const m = t.insn.mnemonic;
+  if (m === 'jcxz') { branch(t, Cond.Eq, count, t.c(0), target(t)); return; }
+  const left = b.addi(count, -1);
+  t.writeReg(1, wide ? 4 : 2, left);
+  if (m === 'loop') { branch(t, Cond.Ne, left, t.c(0), target(t)); return; }
+  // loope/loopne: counter != 0 and ZF == 1 / 0.
+  const z = t.condTest(m === 'loope' ? 4 : 5);
+  const zf = b.setcond(z.c, z.a, z.b);
+  const go = b.and(b.setcond(Cond.Ne, left, t.c(0)), zf);
+  branch(t, Cond.Ne, go, t.c(0), target(t));
+}
+
+/** int n, int3, into (a trap: the saved EIP is the next instruction), int1 (icebp). */
+export function trInt(t: Tcx): void {
+  const m = t.insn.mnemonic;
+  if (m === 'into') {
+    const o = t.condTest(1); // NO
+    t.flush();
+    const skip = t.b.newLabel();
+    t.b.brcond(o.c, o.a, o.b, skip);
+    t.call(H.softint, [t.c(4), t.c(t.nextEip), t.c(1)]);
+    t.b.label(skip);
+    t.exitTo(t.nextEip);
+    t.ended = true;
+    return;
+  }
+  const imm = t.insn.operands[0];
+  const vector = m === 'int3' ? 3 : m === 'int1' ? 1 : imm && imm.kind === 'imm' ? imm.value : 3;
+  t.flush();
+  t.call(H.softint, [t.c(vector), t.c(t.nextEip), t.c(m === 'int1' ? 0 : 1)]);
+  t.exitTo(t.nextEip); // not reached: softint always transfers control
+  t.ended = true;
+}
+
+export function trHlt(t: Tcx): void {
+  t.flush();
+  t.call(H.hlt, []);
+  t.exitTo(t.nextEip);
+  t.ended = true;
+}
+
+export function trFar(t: Tcx): void {
+  const b = t.b;
+  const m = t.insn.mnemonic;
+  const op = t.insn.operands[0];
+  const os = t.c(t.insn.opSize);
+  if (m === 'retf') {
+    const imm = op && op.kind === 'imm' ? op.value : 0;
+    t.flush();
+    t.call(H.retFar, [os, t.c(imm)]);
+  } else {
+    let sel: number, off: number;
+    if (op.kind === 'far') {
+      sel = t.c(op.selector); off = t.c(op.offset);
+    } else if (op.kind === 'mem') {
+      const lin = t.addr(op, t.osize + 2);
+      off = t.ldLin(t.osize, lin);
+      sel = t.ldLin(2, b.addi(lin, t.osize));
+    } else {
+      t.raise(6);
+      t.exitTo(t.nextEip);
+      t.ended = true;
+      return;
+    }
+    t.flush();
+    if (m === 'jmpf') t.call(H.jmpFar, [sel, off, os]);
+    else t.call(H.callFar, [sel, off, os, t.c(t.nextEip)]);
+  }
+  t.cc.op = -1;
+  t.exitState();
+  t.ended = true;
+}
+
+export function trIret(t: Tcx): void {
+  t.flush();
+  t.call(H.iret, [t.c(t.insn.opSize)]);
+  t.cc = { op: -1, a: -1, b: -1 };
+  t.exitState();
+  t.ended = true;
+}

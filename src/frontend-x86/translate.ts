@@ -1,0 +1,127 @@
+// Translates guest code into one IR block: decode an instruction, emit its
+// semantics, repeat until the block must end (control transfer, mode change,
+// I/O, page boundary, instruction limit, breakpoint).
+import { type IrBlock, validateBlock } from '../tcg-ir/index.js';
+import { decode } from './decoder.js';
+import { type Insn } from './insn.js';
+import { Tcx } from './context.js';
+import { ModeBit } from './mode.js';
+import { trAlu, trUnary, trMulAcc, trImulMulti, trDiv, trSignExtendAcc } from './tr-alu.js';
+import { trMov, trMovExtend, trLea, trXchg, trXadd, trCmpxchg, trCmpxchg8b, trBswap, trSetcc, trCmovcc, trXlat, trFlagOp } from './tr-data.js';
+import { trJmp, trJcc, trCall, trRet, trLoop, trInt, trHlt, trFar, trIret } from './tr-control.js';
+import { trPush, trPop, trPusha, trPopa, trPushf, trPopf, trEnter, trLeave } from './tr-stack.js';
+import { trShift, trShiftDouble } from './tr-shift.js';
+import { trBitTest, trBitScan } from './tr-bits.js';
+import { trString, trIo, trBcd, trStateHelper, trDescTable, trSystem, trInvlpg, SYSTEM_OPS, STRING_OPS } from './tr-system.js';
+
+type Handler = (t: Tcx) => void;
+
+const nothing: Handler = () => {};
+
+const HANDLERS: Record<string, Handler> = {
+  add: trAlu, adc: trAlu, sub: trAlu, sbb: trAlu, and: trAlu, or: trAlu, xor: trAlu, cmp: trAlu, test: trAlu,
+  inc: trUnary, dec: trUnary, neg: trUnary, not: trUnary,
+  mul: (t) => trMulAcc(t),
+  imul: (t) => (t.insn.operands.length === 1 ? trMulAcc(t) : trImulMulti(t)),
+  div: trDiv, idiv: trDiv,
+  cbw: trSignExtendAcc, cwd: trSignExtendAcc,
+  mov: trMov, movzx: trMovExtend, movsx: trMovExtend, lea: trLea, xchg: trXchg, xadd: trXadd,
+  cmpxchg: trCmpxchg, cmpxchg8b: trCmpxchg8b, bswap: trBswap, setcc: trSetcc, cmovcc: trCmovcc, xlat: trXlat,
+  lahf: trFlagOp, sahf: trFlagOp, clc: trFlagOp, stc: trFlagOp, cmc: trFlagOp, cld: trFlagOp, std: trFlagOp,
+  nop: nothing, pause: nothing,
+  jmp: trJmp, jcc: trJcc, call: trCall, ret: trRet,
+  loop: trLoop, loope: trLoop, loopne: trLoop, jcxz: trLoop,
+  int: trInt, int3: trInt, into: trInt, int1: trInt, hlt: trHlt,
+  jmpf: trFar, callf: trFar, retf: trFar, iret: trIret,
+  push: trPush, pop: trPop, pusha: trPusha, popa: trPopa, pushf: trPushf, popf: trPopf, enter: trEnter, leave: trLeave,
+  shl: trShift, sal: trShift, shr: trShift, sar: trShift, rol: trShift, ror: trShift, rcl: trShift, rcr: trShift,
+  shld: trShiftDouble, shrd: trShiftDouble,
+  bt: trBitTest, bts: trBitTest, btr: trBitTest, btc: trBitTest, bsf: trBitScan, bsr: trBitScan,
+  in: trIo, out: trIo,
+  daa: trBcd, das: trBcd, aaa: trBcd, aas: trBcd, aam: trBcd, aad: trBcd,
+  cpuid: trStateHelper, rdtsc: trStateHelper, rdmsr: trStateHelper, wrmsr: trStateHelper, cli: trStateHelper, sti: trStateHelper,
+  lgdt: trDescTable, lidt: trDescTable, sgdt: trDescTable, sidt: trDescTable,
+  invlpg: trInvlpg,
+  '#ud': (t) => t.raise(6),
+  '#gp': (t) => t.raise(13, 0),
+  ud2: (t) => t.raise(6),
+};
+for (const m of SYSTEM_OPS) HANDLERS[m] = trSystem;
+for (const m of STRING_OPS) HANDLERS[m] = trString;
+
+/** Instructions that always raise: they end the block. */
+const RAISES = new Set(['#ud', '#gp', 'ud2', 'ud1', 'ud0']);
+
+export interface TranslateRequest {
+  /** Reads the code byte at a linear address; may throw a guest fault. */
+  fetch(linear: number): number;
+  csBase: number;
+  eip: number;
+  mode: number;
+  /** Most instructions the block may hold (the icount budget, single-stepping). */
+  maxInsns: number;
+  /** Linear addresses the block must stop before (breakpoints), other than its first instruction. */
+  stopAt?: (linear: number) => boolean;
+  /** Called with each decoded instruction (for -d in_asm). */
+  onInsn?: (insn: Insn) => void;
+}
+
+export interface TranslatedBlock {
+  ir: IrBlock;
+  /** EIP of each instruction, and one past the last. */
+  insnEips: number[];
+  /** Linear address range of the guest bytes the block was made from: [start, end). */
+  start: number;
+  end: number;
+}
+
+const BLOCK_INSN_LIMIT = 128;
+
+export function translateBlock(req: TranslateRequest): TranslatedBlock {
+  const t = new Tcx(req.mode);
+  const code32 = (req.mode & ModeBit.Code32) !== 0;
+  const insnEips: number[] = [];
+  const startLin = (req.csBase + req.eip) | 0;
+  const firstPage = startLin >>> 12;
+  let eip = req.eip;
+  let endLin = startLin;
+  const limit = Math.max(1, Math.min(req.maxInsns, BLOCK_INSN_LIMIT));
+  for (let i = 0; ; i++) {
+    const lin = (req.csBase + eip) | 0;
+    let insn: Insn;
+    if (i > 0 && req.stopAt?.(lin)) { t.index = i - 1; t.nextEip = eip; t.exitTo(eip); break; }
+    try {
+      insn = decode((k) => req.fetch((lin + k) | 0), eip, code32);
+    } catch (e) {
+      // A fault fetching a later instruction ends the block before it; the
+      // fault is raised when that instruction is executed as a block's first.
+      if (i === 0) throw e;
+      t.index = i - 1; t.nextEip = eip; t.exitTo(eip);
+      break;
+    }
+    req.onInsn?.(insn);
+    insnEips.push(eip);
+    t.insn = insn;
+    t.index = i;
+    const next = code32 ? (eip + insn.length) >>> 0 : (eip + insn.length) & 0xffff;
+    t.nextEip = next;
+    t.b.insnStart(eip, i);
+    const handler = HANDLERS[insn.mnemonic];
+    if (!handler) {
+      t.raise(6); // decoded but not implemented here: behaves as an invalid opcode
+    } else {
+      handler(t);
+    }
+    endLin = (lin + insn.length) | 0;
+    if (RAISES.has(insn.mnemonic) || !handler) { t.exitTo(next); break; }
+    if (t.ended) break;
+    t.flush();
+    eip = next;
+    const nextLin = (req.csBase + eip) | 0;
+    if (i + 1 >= limit || nextLin >>> 12 !== firstPage) { t.exitTo(eip); break; }
+  }
+  insnEips.push(t.nextEip);
+  const problems = validateBlock(t.b.block);
+  if (problems.length) throw new Error(`translator produced invalid IR at 0x${req.eip.toString(16)}: ${problems.join('; ')}`);
+  return { ir: t.b.block, insnEips, start: startLin, end: endLin };
+}

@@ -1,0 +1,137 @@
+// The CPU's architectural state and the operations on it that are not
+// instructions: reset, EFLAGS assembly, segment-register caches and the
+// translation mode they imply.
+import { S, F, computeOszapc, ModeBit, FLAT_SHIFT } from '../frontend-x86/index.js';
+import { type Memory } from './memory.js';
+import { type IoBus } from './io.js';
+
+export class Cpu {
+  readonly s = new Int32Array(S.SIZE);
+  /** Retired instructions since reset (exact below 2^53). */
+  icount = 0;
+  /** Set when the execution loop must look at the machine between blocks (interrupt, halt, mode change, stop). */
+  exitRequest = false;
+  /** Index within the running block of the instruction doing port I/O (for its exact icount). */
+  ioInsn = 0;
+  /** Translation mode of the current state (see frontend-x86/mode.ts). */
+  mode = 0;
+
+  constructor(readonly mem: Memory, readonly io: IoBus) {
+    this.reset();
+  }
+
+  /** Power-on state (SDM vol. 3, 9.1.1): real mode, CS:IP = F000:FFF0 with CS base FFFF0000. */
+  reset(): void {
+    const s = this.s;
+    s.fill(0);
+    s[S.EFLAGS] = F.FIXED1;
+    s[S.EIP] = 0xfff0;
+    s[S.EDX] = 0x600;
+    s[S.CR0] = 0x60000010;
+    for (let i = 0; i < 6; i++) this.setSegCache(i, 0, 0, 0xffff, 0x93);
+    this.setSegCache(1, 0xf000, 0xffff0000 | 0, 0xffff, 0x9b);
+    s[S.IDTR_LIMIT] = 0xffff;
+    s[S.GDTR_LIMIT] = 0xffff;
+    s[S.LDTR_LIMIT] = 0xffff;
+    s[S.TR_LIMIT] = 0xffff;
+    this.updateMode();
+  }
+
+  eflags(): number {
+    const s = this.s;
+    return s[S.EFLAGS] | computeOszapc(s[S.CC_OP], s[S.CC_DST], s[S.CC_SRC], s[S.CC_SRC2]);
+  }
+
+  setEflags(v: number): void {
+    const s = this.s;
+    s[S.EFLAGS] = (v & ~F.OSZAPC & 0x3f7fd7) | F.FIXED1;
+    s[S.CC_OP] = 0;
+    s[S.CC_SRC] = v & F.OSZAPC;
+  }
+
+  setSegCache(seg: number, selector: number, base: number, limit: number, attr: number): void {
+    const s = this.s;
+    s[S.SEL + seg] = selector & 0xffff;
+    s[S.BASE + seg] = base | 0;
+    s[S.LIMIT + seg] = limit | 0;
+    s[S.ATTR + seg] = attr;
+  }
+
+  // ---- memory and stack access for helpers (linear addresses; may throw guest faults) ----
+
+  readLinear8(a: number): number { return this.mem.ld1(a | 0, -1) & 0xff; }
+  readLinear16(a: number): number { return this.mem.ld2(a | 0, -1) & 0xffff; }
+  readLinear32(a: number): number { return this.mem.ld4(a | 0, -1) | 0; }
+  writeLinear8(a: number, v: number): void { this.mem.st1(a | 0, v, -1); }
+  writeLinear16(a: number, v: number): void { this.mem.st2(a | 0, v, -1); }
+  writeLinear32(a: number, v: number): void { this.mem.st4(a | 0, v, -1); }
+  readLinear(a: number, size: number): number {
+    return size === 1 ? this.readLinear8(a) : size === 2 ? this.readLinear16(a) : this.readLinear32(a);
+  }
+  writeLinear(a: number, size: number, v: number): void {
+    if (size === 1) this.writeLinear8(a, v); else if (size === 2) this.writeLinear16(a, v); else this.writeLinear32(a, v);
+  }
+
+  /** Current instruction count for an event inside a block: retired count at block entry plus the instruction's index. */
+  icountAt(insn: number): number { return this.icount + (insn > 0 ? insn : 0); }
+
+  /** The time-stamp counter: a pure function of icount (DESIGN.md, time and determinism). */
+  tscAt(insn: number): number { return this.icountAt(insn); }
+
+  portRead(port: number, size: number): number {
+    const v = this.io.read(port, size);
+    return size === 4 ? v | 0 : v & (size === 2 ? 0xffff : 0xff);
+  }
+
+  portWrite(port: number, size: number, v: number): void {
+    this.io.write(port, size, size === 4 ? v | 0 : v & (size === 2 ? 0xffff : 0xff));
+  }
+
+  private get stack32(): boolean { return (this.s[S.ATTR + 2] & 0x4000) !== 0; }
+
+  /** Linear address of SS:(ESP + offset). */
+  stackAddress(offset: number): number {
+    const sp = (this.s[S.ESP] + offset) | 0;
+    return (this.s[S.BASE + 2] + (this.stack32 ? sp : sp & 0xffff)) | 0;
+  }
+
+  stackRead(size: number, offset: number): number { return this.readLinear(this.stackAddress(offset), size); }
+
+  addStackPointer(n: number): void {
+    const s = this.s;
+    s[S.ESP] = this.stack32 ? (s[S.ESP] + n) | 0 : (s[S.ESP] & 0xffff0000) | ((s[S.ESP] + n) & 0xffff);
+  }
+
+  /** Pushes a value (ESP moves first, as on hardware). */
+  push(size: number, v: number): void {
+    this.addStackPointer(-size);
+    this.writeLinear(this.stackAddress(0), size, v);
+  }
+
+  pop(size: number): number {
+    const v = this.stackRead(size, 0);
+    this.addStackPointer(size);
+    return v;
+  }
+
+  get protectedMode(): boolean { return (this.s[S.CR0] & 1) !== 0; }
+  get cpl(): number { return this.s[S.CPL]; }
+
+  /** Recomputes the translation mode from the state; call after any change to CS, SS, segment caches or CR0. */
+  updateMode(): void {
+    const s = this.s;
+    let m = 0;
+    if (s[S.ATTR + 1] & 0x4000) m |= ModeBit.Code32;
+    if (s[S.ATTR + 2] & 0x4000) m |= ModeBit.Stack32;
+    if (s[S.CR0] & 1) m |= ModeBit.Protected;
+    for (let i = 0; i < 6; i++) {
+      const attr = s[S.ATTR + i];
+      const expandDown = (attr & 0x18) === 0x10 && (attr & 0x4) !== 0;
+      if (s[S.BASE + i] === 0 && s[S.LIMIT + i] === -1 && (attr & 0x80) && !expandDown) m |= 1 << (FLAT_SHIFT + i);
+    }
+    if (m !== this.mode) {
+      this.mode = m;
+      this.exitRequest = true;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+// The execution loop: find or translate the block at CS:EIP, run it, follow
+// its exit (through a chained link when it has one), and between blocks
+// deliver interrupts and exceptions, honour the icount budget and halts.
+import { translateBlock, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
+import { optimizeBlock, printBlock } from '../tcg-ir/index.js';
+import { compileBlock, type CodeContext } from '../backend-js/index.js';
+import { type Cpu } from './cpu.js';
+import { Fault, FaultKind } from './fault.js';
+import { TbCache, TranslationBlock, blockKey } from './tb.js';
+import { deliverInterrupt, TripleFault } from './interrupts.js';
+import { createHelpers } from './helpers.js';
+
+export const enum StopReason {
+  /** The icount budget was reached. */
+  Budget = 'budget',
+  /** The CPU halted and no interrupt is pending. */
+  Halted = 'halted',
+  /** stop() was called (a device ended the run, a debugger asked). */
+  Stopped = 'stopped',
+  TripleFault = 'triple-fault',
+}
+
+/** Where external interrupts come from (the PIC, later). */
+export interface InterruptSource {
+  pending(): boolean;
+  /** Acknowledges the highest-priority request and returns its vector. */
+  acknowledge(): number;
+}
+
+export interface DebugLog {
+  inAsm?: boolean;
+  op?: boolean;
+  outJs?: boolean;
+  exec?: boolean;
+  write(line: string): void;
+}
+
+const BLOCK_MAX_INSNS = 128;
+
+export class Executor {
+  readonly cache = new TbCache();
+  private readonly ctx: CodeContext;
+  private current: TranslationBlock | null = null;
+  private stopFlag = false;
+  irqSource: InterruptSource | null = null;
+  debug: DebugLog | null = null;
+  /** Host clock for translation statistics only (injected by the host boundary; never affects the guest). */
+  clock: (() => number) | null = null;
+  translateSeconds = 0;
+  codeBytes = 0;
+
+  constructor(readonly cpu: Cpu) {
+    const mem = cpu.mem;
+    this.ctx = {
+      m8: mem.m8, i8: mem.i8, m16: mem.m16, i16: mem.i16, m32: mem.m32,
+      tR: mem.tR, tW: mem.tW, tO: mem.tO,
+      ld1: mem.ld1, ld2: mem.ld2, ld4: mem.ld4, st1: mem.st1, st2: mem.st2, st4: mem.st4,
+      helpers: createHelpers(cpu),
+      Fault,
+      eipSlot: S.EIP,
+    };
+    mem.onCodeWrite = (page) => {
+      const hit = this.cache.invalidatePage(page, this.current);
+      mem.unprotectCodePage(page);
+      return hit;
+    };
+  }
+
+  /** Asks a running run() to return at the next block boundary. */
+  stop(): void {
+    this.stopFlag = true;
+    this.cpu.exitRequest = true;
+  }
+
+  /** Drops every translated block (after loading a snapshot, or a mode of memory change). */
+  flush(): void {
+    this.cache.flush();
+    this.cpu.mem.codePages.fill(0);
+  }
+
+  /** Runs until icount reaches `limit`, the CPU halts with nothing to wake it, or stop(). */
+  run(limit: number): StopReason {
+    const cpu = this.cpu, s = cpu.s;
+    this.stopFlag = false;
+    for (;;) {
+      if (this.stopFlag) return StopReason.Stopped;
+      if (cpu.icount >= limit) return StopReason.Budget;
+      const irq = this.irqSource;
+      let maxInsns = BLOCK_MAX_INSNS;
+      if (s[S.IRQ_SHADOW]) {
+        s[S.IRQ_SHADOW] = 0;
+        if (irq && irq.pending()) maxInsns = 1; // one instruction, then the interrupt
+      } else if (irq && (s[S.EFLAGS] & F.IF) && irq.pending()) {
+        s[S.HALTED] = 0;
+        try {
+          deliverInterrupt(cpu, irq.acknowledge(), -1, false);
+        } catch (e) {
+          if (e instanceof TripleFault) return StopReason.TripleFault;
+          throw e;
+        }
+      }
+      if (s[S.HALTED]) return StopReason.Halted;
+      cpu.exitRequest = false;
+      try {
+        this.runBlocks(limit, maxInsns);
+      } catch (e) {
+        if (!(e instanceof Fault)) {
+          if (e instanceof TripleFault) return StopReason.TripleFault;
+          throw e;
+        }
+        if (this.handleFault(e)) return StopReason.TripleFault;
+      }
+    }
+  }
+
+  private runBlocks(limit: number, firstMax: number): void {
+    const cpu = this.cpu, s = cpu.s;
+    this.current = null;
+    let tb = this.lookup(firstMax);
+    for (;;) {
+      if (limit - cpu.icount < tb.insnCount) {
+        this.current = null;
+        tb = this.translate(limit - cpu.icount, false);
+      }
+      this.current = tb;
+      if (this.debug?.exec) this.debug.write(`Trace: [${hex(tb.csBase)}:${hex(tb.eip)}] icount=${cpu.icount}`);
+      const e = tb.fn(s);
+      cpu.icount += tb.exitRetired[e];
+      tb.runs++;
+      if (cpu.exitRequest || cpu.icount >= limit) return;
+      let next = tb.links[e];
+      if (next === null || !next.valid) {
+        this.current = null;
+        next = this.lookup(BLOCK_MAX_INSNS);
+        if (tb.exitTarget[e] >= 0 && tb.valid && this.cache.get(next.key) === next) tb.links[e] = next;
+      }
+      tb = next;
+    }
+  }
+
+  /** Delivers a guest fault raised by the running block. Returns true on a triple fault. */
+  private handleFault(f: Fault): boolean {
+    const cpu = this.cpu, s = cpu.s;
+    const tb = this.current;
+    if (f.insnIndex >= 0 && tb) {
+      s[S.EIP] = tb.insnEips[f.insnIndex];
+      cpu.icount += f.insnIndex;
+    }
+    this.current = null;
+    if (f.kind === FaultKind.Trap) {
+      s[S.EIP] = f.nextEip;
+      cpu.icount += 1;
+    }
+    try {
+      deliverInterrupt(cpu, f.vector, f.errorCode, f.software);
+    } catch (e) {
+      if (e instanceof TripleFault) return true;
+      throw e;
+    }
+    return false;
+  }
+
+  private lookup(maxInsns: number): TranslationBlock {
+    const cpu = this.cpu, s = cpu.s;
+    const csBase = s[S.BASE + 1];
+    const key = blockKey((csBase + s[S.EIP]) | 0, cpu.mode);
+    if (maxInsns === BLOCK_MAX_INSNS) {
+      const tb = this.cache.get(key);
+      if (tb && tb.csBase === csBase) return tb;
+    }
+    return this.translate(maxInsns, maxInsns === BLOCK_MAX_INSNS);
+  }
+
+  private translate(maxInsns: number, cacheable: boolean): TranslationBlock {
+    const cpu = this.cpu, s = cpu.s, mem = cpu.mem;
+    const t0 = this.clock?.() ?? 0;
+    const csBase = s[S.BASE + 1], eip = s[S.EIP];
+    const dbg = this.debug;
+    const asm: string[] = [];
+    const tr = translateBlock({
+      fetch: (a) => mem.readPhys(mem.translate(a), 1),
+      csBase, eip, mode: cpu.mode, maxInsns,
+      onInsn: dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined,
+    });
+    optimizeBlock(tr.ir);
+    const name = `tb_${hex(csBase + eip)}`;
+    const compiled = compileBlock(tr.ir, this.ctx, name);
+    const exits = [...tr.ir.exits.map((x) => ({ target: x.target, retired: x.retired })),
+      ...compiled.extraExits.map((x) => ({ target: -1, retired: x.retired }))];
+    const pages: number[] = [];
+    for (let p = mem.translate(tr.start) >>> 12; p <= mem.translate((tr.end - 1) | 0) >>> 12; p++) pages.push(p);
+    const tb = new TranslationBlock(
+      blockKey(tr.start, cpu.mode), csBase, eip, compiled.fn,
+      Int32Array.from(exits.map((x) => x.target)), Int32Array.from(exits.map((x) => x.retired)),
+      tr.insnEips, pages, compiled.source,
+    );
+    if (cacheable) {
+      this.cache.add(tb);
+      for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);
+    }
+    this.codeBytes += compiled.source.length;
+    if (dbg) {
+      if (dbg.inAsm) dbg.write(`IN:\n${asm.join('\n')}\n`);
+      if (dbg.op) dbg.write(`OP:\n${printBlock(tr.ir)}\n`);
+      if (dbg.outJs) dbg.write(`OUT:\n${compiled.source}\n`);
+    }
+    if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
+    return tb;
+  }
+}
+
+function hex(v: number): string { return (v >>> 0).toString(16).padStart(8, '0'); }

@@ -1,0 +1,262 @@
+// System helpers: flags with privilege rules, control registers, MSRs,
+// CPUID, descriptor tables and the descriptor instructions.
+import { S, F, Seg, SYSTEM_OPS } from '../frontend-x86/index.js';
+import { type Cpu } from './cpu.js';
+import { Fault, VEC } from './fault.js';
+import { readDescriptor, loadSegment } from './segments.js';
+
+const gp0 = (insn: number) => new Fault(VEC.GP, 0, insn);
+
+function requireCpl0(cpu: Cpu, insn: number): void {
+  if (cpu.protectedMode && cpu.cpl !== 0) throw gp0(insn);
+}
+
+function iopl(cpu: Cpu): number { return (cpu.s[S.EFLAGS] >> 12) & 3; }
+
+export function popf(cpu: Cpu, value: number, opSize: number, insn: number): void {
+  const old = cpu.eflags();
+  const vm86 = (old & F.VM) !== 0;
+  if (vm86 && iopl(cpu) < 3) throw gp0(insn);
+  let mask = F.OSZAPC | F.TF | F.DF | F.NT | F.IF | F.IOPL | F.AC | F.ID;
+  if (cpu.protectedMode && cpu.cpl > 0) mask &= ~F.IOPL;
+  if (cpu.protectedMode && cpu.cpl > iopl(cpu)) mask &= ~F.IF;
+  if (vm86) mask &= ~F.IOPL;
+  if (opSize === 16) mask &= 0xffff;
+  cpu.setEflags((old & ~mask) | (value & mask));
+  cpu.exitRequest = true;
+}
+
+export function cli(cpu: Cpu, insn: number): void {
+  if (cpu.protectedMode && cpu.cpl > iopl(cpu)) throw gp0(insn);
+  cpu.s[S.EFLAGS] &= ~F.IF;
+}
+
+export function sti(cpu: Cpu, insn: number): void {
+  if (cpu.protectedMode && cpu.cpl > iopl(cpu)) throw gp0(insn);
+  // The instruction after sti runs before any interrupt is taken (SDM vol. 2, STI).
+  if (!(cpu.s[S.EFLAGS] & F.IF)) cpu.s[S.IRQ_SHADOW] = 1;
+  cpu.s[S.EFLAGS] |= F.IF;
+  cpu.exitRequest = true;
+}
+
+export function hlt(cpu: Cpu, insn: number): void {
+  requireCpl0(cpu, insn);
+  cpu.s[S.HALTED] = 1;
+  cpu.exitRequest = true;
+}
+
+export function movToCr(cpu: Cpu, cr: number, v: number, insn: number): void {
+  requireCpl0(cpu, insn);
+  const s = cpu.s;
+  switch (cr) {
+    case 0:
+      if ((v & 0x80000000) && !(v & 1)) throw gp0(insn); // PG without PE
+      s[S.CR0] = v | 0x10; // ET is hardwired to 1 on i686
+      cpu.mem.flushTlb();
+      cpu.updateMode();
+      cpu.exitRequest = true;
+      return;
+    case 2: s[S.CR2] = v; return;
+    case 3: s[S.CR3] = v; cpu.mem.flushTlb(); return;
+    case 4: s[S.CR4] = v; cpu.mem.flushTlb(); cpu.exitRequest = true; return;
+    default: throw new Fault(VEC.UD, -1, insn);
+  }
+}
+
+export function movFromCr(cpu: Cpu, cr: number, insn: number): number {
+  requireCpl0(cpu, insn);
+  switch (cr) {
+    case 0: return cpu.s[S.CR0];
+    case 2: return cpu.s[S.CR2];
+    case 3: return cpu.s[S.CR3];
+    case 4: return cpu.s[S.CR4];
+    default: throw new Fault(VEC.UD, -1, insn);
+  }
+}
+
+const drIndex = (dr: number) => (dr === 4 ? 6 : dr === 5 ? 7 : dr);
+
+export function movToDr(cpu: Cpu, dr: number, v: number, insn: number): void {
+  requireCpl0(cpu, insn);
+  cpu.s[S.DR + drIndex(dr)] = v;
+}
+
+export function movFromDr(cpu: Cpu, dr: number, insn: number): number {
+  requireCpl0(cpu, insn);
+  return cpu.s[S.DR + drIndex(dr)];
+}
+
+const MSR_TSC = 0x10, MSR_SYSENTER_CS = 0x174, MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
+
+export function rdmsr(cpu: Cpu, insn: number): void {
+  requireCpl0(cpu, insn);
+  const s = cpu.s;
+  let lo: number, hi = 0;
+  switch (s[S.ECX] >>> 0) {
+    case MSR_TSC: { const t = cpu.tscAt(insn); lo = t % 0x100000000 | 0; hi = Math.floor(t / 0x100000000) | 0; break; }
+    case MSR_SYSENTER_CS: lo = s[S.SYSENTER_CS]; break;
+    case MSR_SYSENTER_ESP: lo = s[S.SYSENTER_ESP]; break;
+    case MSR_SYSENTER_EIP: lo = s[S.SYSENTER_EIP]; break;
+    default: throw gp0(insn);
+  }
+  s[S.EAX] = lo;
+  s[S.EDX] = hi;
+}
+
+export function wrmsr(cpu: Cpu, insn: number): void {
+  requireCpl0(cpu, insn);
+  const s = cpu.s;
+  switch (s[S.ECX] >>> 0) {
+    case MSR_SYSENTER_CS: s[S.SYSENTER_CS] = s[S.EAX] & 0xffff; return;
+    case MSR_SYSENTER_ESP: s[S.SYSENTER_ESP] = s[S.EAX]; return;
+    case MSR_SYSENTER_EIP: s[S.SYSENTER_EIP] = s[S.EAX]; return;
+    case MSR_TSC: return; // writes to the TSC are ignored: it is a function of icount
+    default: throw gp0(insn);
+  }
+}
+
+/** Vendor string: 12 bytes in EBX, EDX, ECX. */
+const VENDOR = 'Rewind86 x86';
+
+function vendorWord(i: number): number {
+  let v = 0;
+  for (let k = 3; k >= 0; k--) v = (v << 8) | VENDOR.charCodeAt(i * 4 + k);
+  return v;
+}
+
+/** CPUID: an i686 (family 6) with TSC, CX8, CMOV; FPU, PSE, PAE, PGE, SEP arrive with the system CPU issue. */
+export function cpuid(cpu: Cpu): void {
+  const s = cpu.s;
+  const leaf = s[S.EAX] >>> 0;
+  if (leaf === 0) {
+    s[S.EAX] = 1;
+    s[S.EBX] = vendorWord(0); s[S.EDX] = vendorWord(1); s[S.ECX] = vendorWord(2);
+    return;
+  }
+  if (leaf === 1) {
+    s[S.EAX] = (6 << 8) | (1 << 4) | 1; // family 6, model 1, stepping 1
+    s[S.EBX] = 0; s[S.ECX] = 0;
+    s[S.EDX] = (1 << 4) | (1 << 8) | (1 << 15); // TSC, CX8, CMOV
+    return;
+  }
+  s[S.EAX] = 0; s[S.EBX] = 0; s[S.ECX] = 0; s[S.EDX] = 0;
+}
+
+export function rdtsc(cpu: Cpu, insn: number): void {
+  if (cpu.protectedMode && cpu.cpl > 0 && (cpu.s[S.CR4] & 4)) throw gp0(insn); // CR4.TSD
+  const t = cpu.tscAt(insn);
+  cpu.s[S.EAX] = t % 0x100000000 | 0;
+  cpu.s[S.EDX] = Math.floor(t / 0x100000000) | 0;
+}
+
+/** lgdt (0) lidt (1) sgdt (2) sidt (3) with a 6-byte memory operand at `lin`. */
+export function descTable(cpu: Cpu, which: number, opSize: number, lin: number, insn: number): void {
+  const s = cpu.s;
+  const baseSlot = which & 1 ? S.IDTR_BASE : S.GDTR_BASE;
+  const limitSlot = which & 1 ? S.IDTR_LIMIT : S.GDTR_LIMIT;
+  try {
+    if (which < 2) {
+      requireCpl0(cpu, insn);
+      const limit = cpu.readLinear16(lin);
+      let base = cpu.readLinear32(lin + 2);
+      if (opSize === 16) base &= 0xffffff;
+      s[limitSlot] = limit;
+      s[baseSlot] = base;
+    } else {
+      cpu.writeLinear16(lin, s[limitSlot]);
+      cpu.writeLinear32(lin + 2, opSize === 16 ? s[baseSlot] & 0xffffff : s[baseSlot]);
+    }
+  } catch (e) {
+    throw withInsn(e, insn);
+  }
+}
+
+/** Re-raises a fault from a helper's memory access as a fault of instruction `insn`. */
+export function withInsn(e: unknown, insn: number): unknown {
+  if (e instanceof Fault && e.insnIndex === -1) return new Fault(e.vector, e.errorCode, insn, e.kind, e.nextEip, e.software);
+  return e;
+}
+
+function setZf(cpu: Cpu, on: boolean): void {
+  const f = cpu.eflags();
+  cpu.setEflags(on ? f | F.ZF : f & ~F.ZF);
+}
+
+/** Loads LDTR or TR from a GDT descriptor (lldt / ltr). */
+function loadSystemSegment(cpu: Cpu, tr: boolean, sel: number, insn: number): void {
+  const s = cpu.s;
+  requireCpl0(cpu, insn);
+  if (!cpu.protectedMode) throw new Fault(VEC.UD, -1, insn);
+  const slot = tr ? S.TR_SEL : S.LDTR_SEL;
+  if ((sel & ~3) === 0) {
+    if (tr) throw gp0(insn);
+    s[slot] = sel; s[slot + 1] = 0; s[slot + 2] = 0; s[slot + 3] = 0;
+    return;
+  }
+  if (sel & 4) throw new Fault(VEC.GP, sel & 0xfffc, insn);
+  const d = readDescriptor(cpu, sel);
+  const type = d.attr & 0x1f;
+  if (tr ? type !== 0x09 && type !== 0x01 : type !== 0x02) throw new Fault(VEC.GP, sel & 0xfffc, insn);
+  if (!(d.attr & 0x80)) throw new Fault(VEC.NP, sel & 0xfffc, insn);
+  if (tr) cpu.writeLinear8(d.addr + 5, ((d.hi >>> 8) | 2) & 0xff); // mark the TSS busy
+  s[slot] = sel; s[slot + 1] = d.base; s[slot + 2] = d.limit; s[slot + 3] = tr ? d.attr | 2 : d.attr;
+}
+
+/** Whether a selector's descriptor is visible at CPL for lar/lsl/verr/verw (SDM vol. 2, LAR). */
+function accessible(cpu: Cpu, sel: number, kinds: 'lar' | 'lsl' | 'verr' | 'verw'): ReturnType<typeof readDescriptor> | null {
+  if ((sel & ~3) === 0) return null;
+  let d;
+  try { d = readDescriptor(cpu, sel); } catch { return null; }
+  const a = d.attr, dpl = (a >> 5) & 3, type = a & 0x1f;
+  const conformingCode = (a & 0x1c) === 0x1c;
+  if (!conformingCode && (dpl < cpu.cpl || dpl < (sel & 3))) return null;
+  if (!(a & 0x10)) {
+    const okLar = [1, 2, 3, 4, 5, 9, 0xb, 0xc].includes(type);
+    const okLsl = [1, 2, 3, 9, 0xb].includes(type);
+    if (kinds === 'lar' ? !okLar : kinds === 'lsl' ? !okLsl : true) return null;
+    return d;
+  }
+  if (kinds === 'verr' && (a & 0x18) === 0x18 && !(a & 2)) return null;
+  if (kinds === 'verw' && ((a & 0x18) === 0x18 || !(a & 2))) return null;
+  return d;
+}
+
+/** The descriptor instructions: op indexes SYSTEM_OPS. Returns the value a destination receives. */
+export function systemOp(cpu: Cpu, op: number, v: number, opSize: number, old: number, insn: number): number {
+  const s = cpu.s;
+  const name = SYSTEM_OPS[op];
+  try {
+    switch (name) {
+      case 'sldt': return s[S.LDTR_SEL];
+      case 'str': return s[S.TR_SEL];
+      case 'lldt': loadSystemSegment(cpu, false, v & 0xffff, insn); return 0;
+      case 'ltr': loadSystemSegment(cpu, true, v & 0xffff, insn); return 0;
+      case 'smsw': return s[S.CR0];
+      case 'lmsw':
+        requireCpl0(cpu, insn);
+        // lmsw sets PE but never clears it; it changes only MP, EM, TS (SDM vol. 2, LMSW).
+        s[S.CR0] = (s[S.CR0] & ~0xe) | (v & 0xf) | (s[S.CR0] & 1);
+        cpu.updateMode();
+        return 0;
+      case 'clts': requireCpl0(cpu, insn); s[S.CR0] &= ~8; return 0;
+      case 'invd': case 'wbinvd': requireCpl0(cpu, insn); return 0;
+      case 'verr': case 'verw': case 'lar': case 'lsl': {
+        if (!cpu.protectedMode) throw new Fault(VEC.UD, -1, insn);
+        const d = accessible(cpu, v & 0xffff, name);
+        setZf(cpu, d !== null);
+        if (!d) return old;
+        if (name === 'lar') return (d.hi & (opSize === 16 ? 0xff00 : 0xf0ff00)) | 0;
+        if (name === 'lsl') return d.limit;
+        return old;
+      }
+    }
+  } catch (e) {
+    throw withInsn(e, insn);
+  }
+  throw new Fault(VEC.UD, -1, insn);
+}
+
+export function loadSegmentChecked(cpu: Cpu, seg: number, sel: number, insn: number): void {
+  if (seg === Seg.CS) throw new Fault(VEC.UD, -1, insn);
+  try { loadSegment(cpu, seg, sel); } catch (e) { throw withInsn(e, insn); }
+}

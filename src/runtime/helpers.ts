@@ -1,0 +1,67 @@
+// The table of helper implementations that translated code calls, by the
+// names declared in frontend-x86/helpers.ts. Helpers that can fault get the
+// instruction number as their last argument (the backend appends it); a
+// fault raised by the code they call is attributed to that instruction.
+import { H, computeOszapc } from '../frontend-x86/index.js';
+import { HelperFlags } from '../tcg-ir/index.js';
+import { type Cpu } from './cpu.js';
+import { Fault, FaultKind } from './fault.js';
+import { divide, bcdAdjust, rotateCarry, rotateCarryFlags, bitScan } from './helpers-arith.js';
+import { stringOp } from './helpers-string.js';
+import {
+  popf, cli, sti, hlt, movToCr, movFromCr, movToDr, movFromDr, rdmsr, wrmsr, cpuid, rdtsc, descTable, systemOp,
+  loadSegmentChecked, withInsn,
+} from './helpers-system.js';
+import { jmpFar, callFar, retFar } from './segments.js';
+import { iret } from './interrupts.js';
+
+type Fn = (...a: number[]) => number | void;
+
+export function createHelpers(cpu: Cpu): Record<string, Fn> {
+  const impl: Record<string, Fn> = {
+    [H.flags.name]: computeOszapc,
+    [H.rotateCarry.name]: rotateCarry,
+    [H.rotateCarryFlags.name]: rotateCarryFlags,
+    [H.bitScan.name]: bitScan,
+    [H.raise.name]: (vector, err, insn) => { throw new Fault(vector, err, insn); },
+    // check = 1: a software interrupt (int n, int3, into) whose gate DPL is checked.
+    [H.softint.name]: (vector, nextEip, check, insn) => { throw new Fault(vector, -1, insn, FaultKind.Trap, nextEip, check === 1); },
+    [H.div.name]: (kind, divisor, insn) => divide(cpu, kind, divisor, insn),
+    [H.bcd.name]: (kind, imm, insn) => bcdAdjust(cpu, kind, imm, insn),
+    [H.string.name]: (op, size, addrSize, seg, rep, insn) => stringOp(cpu, op, size, addrSize, seg, rep, insn),
+    [H.in.name]: (port, size, insn) => { cpu.ioInsn = insn; return cpu.portRead(port, size); },
+    [H.out.name]: (port, size, value, insn) => { cpu.ioInsn = insn; cpu.portWrite(port, size, value); },
+    [H.cpuid.name]: () => cpuid(cpu),
+    [H.rdtsc.name]: (insn) => rdtsc(cpu, insn),
+    [H.rdmsr.name]: (insn) => rdmsr(cpu, insn),
+    [H.wrmsr.name]: (insn) => wrmsr(cpu, insn),
+    [H.loadSeg.name]: (seg, sel, insn) => loadSegmentChecked(cpu, seg, sel, insn),
+    [H.jmpFar.name]: (sel, off, os) => jmpFar(cpu, sel, off, os),
+    [H.callFar.name]: (sel, off, os, next) => callFar(cpu, sel, off, os, next),
+    [H.retFar.name]: (os, imm) => retFar(cpu, os, imm),
+    [H.iret.name]: (os) => iret(cpu, os),
+    [H.descTable.name]: (which, os, lin, insn) => descTable(cpu, which, os, lin, insn),
+    [H.popf.name]: (v, os, insn) => popf(cpu, v, os, insn),
+    [H.getEflags.name]: () => cpu.eflags(),
+    [H.cli.name]: (insn) => cli(cpu, insn),
+    [H.sti.name]: (insn) => sti(cpu, insn),
+    [H.hlt.name]: (insn) => hlt(cpu, insn),
+    [H.movToCr.name]: (cr, v, insn) => movToCr(cpu, cr, v, insn),
+    [H.movFromCr.name]: (cr, insn) => movFromCr(cpu, cr, insn),
+    [H.movToDr.name]: (dr, v, insn) => movToDr(cpu, dr, v, insn),
+    [H.movFromDr.name]: (dr, insn) => movFromDr(cpu, dr, insn),
+    [H.system.name]: (op, v, os, old, insn) => systemOp(cpu, op, v, os, old, insn),
+    [H.invlpg.name]: () => { cpu.mem.flushTlb(); },
+  };
+  // Attribute faults raised deep inside a helper to the calling instruction.
+  for (const decl of Object.values(H)) {
+    const fn = impl[decl.name];
+    if (!fn) throw new Error(`no implementation for helper ${decl.name}`);
+    if (decl.flags & HelperFlags.CanFault) {
+      impl[decl.name] = (...args: number[]) => {
+        try { return fn(...args); } catch (e) { throw withInsn(e, args[args.length - 1]); }
+      };
+    }
+  }
+  return impl;
+}

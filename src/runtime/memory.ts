@@ -1,0 +1,161 @@
+// Guest physical memory and the softmmu TLB.
+//
+// RAM is one ArrayBuffer seen through 8/16/32-bit views. Generated code
+// reaches it directly after an inline TLB probe (backend-js/emit.ts): entry
+// i = (linear >>> 12) & TLB_MASK holds the page tag for reads (tR) and for
+// writes (tW) and the offset from linear to host index (tO). Anything the
+// fast path does not cover comes here: TLB misses, unaligned and
+// page-crossing accesses, MMIO, and writes to pages holding translated code.
+import { TLB_BITS } from '../backend-js/index.js';
+
+export const PAGE_SIZE = 4096;
+const TLB_SIZE = 1 << TLB_BITS;
+
+export interface MmioRegion {
+  start: number;
+  end: number;
+  read(addr: number, size: number): number;
+  write(addr: number, size: number, value: number): void;
+}
+
+export class Memory {
+  readonly buffer: ArrayBuffer;
+  readonly m8: Uint8Array;
+  readonly i8: Int8Array;
+  readonly m16: Uint16Array;
+  readonly i16: Int16Array;
+  readonly m32: Int32Array;
+  readonly tR = new Int32Array(TLB_SIZE).fill(-1);
+  readonly tW = new Int32Array(TLB_SIZE).fill(-1);
+  readonly tO = new Int32Array(TLB_SIZE);
+  /** Per physical page: 1 when translated code was made from it. */
+  readonly codePages: Uint8Array;
+  private mmio: MmioRegion[] = [];
+  /** Called on a write to a code page; returns true when the block now running was invalidated. */
+  onCodeWrite: (physPage: number) => boolean = () => false;
+
+  constructor(readonly size: number) {
+    this.buffer = new ArrayBuffer(size);
+    this.m8 = new Uint8Array(this.buffer);
+    this.i8 = new Int8Array(this.buffer);
+    this.m16 = new Uint16Array(this.buffer);
+    this.i16 = new Int16Array(this.buffer);
+    this.m32 = new Int32Array(this.buffer);
+    this.codePages = new Uint8Array(size / PAGE_SIZE);
+  }
+
+  addMmio(region: MmioRegion): void { this.mmio.push(region); }
+
+  flushTlb(): void {
+    this.tR.fill(-1);
+    this.tW.fill(-1);
+  }
+
+  /** Drops the write entries that map physical page `page` (it now holds code). */
+  protectCodePage(page: number): void {
+    if (this.codePages[page]) return;
+    this.codePages[page] = 1;
+    const { tW, tO } = this;
+    for (let i = 0; i < TLB_SIZE; i++) {
+      if (tW[i] !== -1 && (((tW[i] << 12) + tO[i]) >>> 12) === page) tW[i] = -1;
+    }
+  }
+
+  unprotectCodePage(page: number): void { this.codePages[page] = 0; }
+
+  /** Linear to physical. Paging comes later; today linear == physical. */
+  translate(linear: number): number { return linear >>> 0; }
+
+  private mmioAt(phys: number): MmioRegion | undefined {
+    for (const r of this.mmio) if (phys >= r.start && phys < r.end) return r;
+    return undefined;
+  }
+
+  private fill(linear: number, phys: number): void {
+    const vpn = linear >>> 12;
+    const i = vpn & (TLB_SIZE - 1);
+    this.tR[i] = vpn;
+    this.tO[i] = ((phys & ~0xfff) - (vpn << 12)) | 0;
+    this.tW[i] = this.codePages[phys >>> 12] ? -1 : vpn;
+  }
+
+  // ---- slow paths called by generated code (insn = instruction number, for faults) ----
+
+  readonly ld1 = (a: number, _insn: number): number => this.load(a, 1);
+  readonly ld2 = (a: number, insn: number): number => {
+    if ((a & 0xfff) === 0xfff) return this.ld1(a, insn) | (this.ld1((a + 1) | 0, insn) << 8);
+    return this.load(a, 2);
+  };
+  readonly ld4 = (a: number, insn: number): number => {
+    if ((a & 0xfff) > 0xffc) {
+      let v = 0;
+      for (let k = 3; k >= 0; k--) v = (v << 8) | this.ld1((a + k) | 0, insn);
+      return v;
+    }
+    return this.load(a, 4);
+  };
+  readonly st1 = (a: number, v: number, _insn: number): number => this.store(a, 1, v);
+  readonly st2 = (a: number, v: number, insn: number): number => {
+    if ((a & 0xfff) === 0xfff) return this.st1(a, v, insn) | this.st1((a + 1) | 0, v >>> 8, insn);
+    return this.store(a, 2, v);
+  };
+  readonly st4 = (a: number, v: number, insn: number): number => {
+    if ((a & 0xfff) > 0xffc) {
+      let hit = 0;
+      for (let k = 0; k < 4; k++) hit |= this.st1((a + k) | 0, v >>> (8 * k), insn);
+      return hit;
+    }
+    return this.store(a, 4, v);
+  };
+
+  private load(linear: number, size: number): number {
+    const phys = this.translate(linear);
+    if (phys + size <= this.size) this.fill(linear, phys);
+    return this.readPhys(phys, size);
+  }
+
+  private store(linear: number, size: number, v: number): number {
+    const phys = this.translate(linear);
+    const hit = this.writePhys(phys, size, v);
+    if (phys + size <= this.size) this.fill(linear, phys);
+    return hit;
+  }
+
+  /** Reads `size` bytes at a physical address (within one page). */
+  readPhys(phys: number, size: number): number {
+    if (phys + size <= this.size) {
+      const m = this.m8;
+      if (size === 1) return m[phys];
+      if (size === 2) return m[phys] | (m[phys + 1] << 8);
+      return m[phys] | (m[phys + 1] << 8) | (m[phys + 2] << 16) | (m[phys + 3] << 24);
+    }
+    const r = this.mmioAt(phys);
+    if (r) return r.read(phys, size);
+    return size === 4 ? -1 : size === 2 ? 0xffff : 0xff; // open bus
+  }
+
+  /** Writes `size` bytes at a physical address (within one page). Returns 1 when the running block was invalidated. */
+  writePhys(phys: number, size: number, v: number): number {
+    if (phys + size <= this.size) {
+      let hit = 0;
+      if (this.codePages[phys >>> 12] && this.onCodeWrite(phys >>> 12)) hit = 1;
+      const m = this.m8;
+      m[phys] = v;
+      if (size >= 2) m[phys + 1] = v >>> 8;
+      if (size === 4) { m[phys + 2] = v >>> 16; m[phys + 3] = v >>> 24; }
+      return hit;
+    }
+    const r = this.mmioAt(phys);
+    if (r) r.write(phys, size, v);
+    return 0;
+  }
+
+  // ---- host-side access (loaders, helpers, debugger): physical, no TLB ----
+
+  read8(phys: number): number { return phys < this.size ? this.m8[phys] : 0xff; }
+  read16(phys: number): number { return this.read8(phys) | (this.read8(phys + 1) << 8); }
+  read32(phys: number): number { return this.read16(phys) | (this.read16(phys + 2) << 16); }
+  write8(phys: number, v: number): void { this.writePhys(phys >>> 0, 1, v); }
+  write16(phys: number, v: number): void { this.write8(phys, v); this.write8(phys + 1, v >>> 8); }
+  write32(phys: number, v: number): void { this.write16(phys, v); this.write16(phys + 2, v >>> 16); }
+}

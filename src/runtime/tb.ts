@@ -1,0 +1,80 @@
+// Translation blocks and their cache. A block is keyed by the linear
+// address of its first instruction and the translation mode; it remembers
+// the physical pages its code came from so a write there can invalidate it.
+import { type BlockFunction } from '../backend-js/index.js';
+
+export class TranslationBlock {
+  valid = true;
+  /** Chained successors per exit (filled lazily for constant-target exits). */
+  readonly links: Array<TranslationBlock | null>;
+  /** How often the block ran (for statistics and, later, region compilation). */
+  runs = 0;
+
+  constructor(
+    readonly key: number,
+    /** CS base and EIP the block was translated for. */
+    readonly csBase: number,
+    readonly eip: number,
+    readonly fn: BlockFunction,
+    /** Constant EIP per exit, or -1 for a computed one. */
+    readonly exitTarget: Int32Array,
+    /** Instructions retired when leaving through each exit. */
+    readonly exitRetired: Int32Array,
+    /** EIP of each instruction (and one past the last). */
+    readonly insnEips: number[],
+    /** Physical pages holding the block's code. */
+    readonly pages: number[],
+    readonly source: string,
+  ) {
+    this.links = new Array(exitTarget.length).fill(null);
+  }
+
+  get insnCount(): number { return this.insnEips.length - 1; }
+}
+
+export function blockKey(linear: number, mode: number): number {
+  return (linear >>> 0) * 1024 + mode;
+}
+
+export class TbCache {
+  private map = new Map<number, TranslationBlock>();
+  private byPage = new Map<number, TranslationBlock[]>();
+  translated = 0;
+
+  get(key: number): TranslationBlock | undefined { return this.map.get(key); }
+
+  add(tb: TranslationBlock): void {
+    this.map.set(tb.key, tb);
+    this.translated++;
+    for (const p of tb.pages) {
+      let list = this.byPage.get(p);
+      if (!list) this.byPage.set(p, (list = []));
+      list.push(tb);
+    }
+  }
+
+  /** Invalidates every block made from physical page `page`; true when `running` was one of them. */
+  invalidatePage(page: number, running: TranslationBlock | null): boolean {
+    const list = this.byPage.get(page);
+    if (!list) return false;
+    this.byPage.delete(page);
+    let hit = false;
+    for (const tb of list) {
+      if (!tb.valid) continue;
+      tb.valid = false;
+      if (this.map.get(tb.key) === tb) this.map.delete(tb.key);
+      if (tb === running) hit = true;
+    }
+    return hit;
+  }
+
+  hasPage(page: number): boolean { return this.byPage.has(page); }
+
+  flush(): void {
+    for (const tb of this.map.values()) tb.valid = false;
+    this.map.clear();
+    this.byPage.clear();
+  }
+
+  get size(): number { return this.map.size; }
+}

@@ -1,0 +1,7 @@
+export { Op, Cond, MemOp, OP_NAMES, COND_NAMES, evalCond, evalPure, invertCond, memOpSize, memOpSigned } from './ops.js';
+export { IrBlock, TempKind, HelperFlags, type Temp, type IrInsn, type HelperDecl, type ExitDecl } from './ir.js';
+export { IrBuilder } from './builder.js';
+export { printBlock, tempName } from './printer.js';
+export { validateBlock } from './validate.js';
+export { mayFault, observesGlobals, clobbersGlobals, hasSideEffects } from './effects.js';
+export { optimizeBlock, foldConstants, propagateCopies, removeDeadCode, mul64 } from './passes/index.js';

@@ -1,0 +1,53 @@
+// Dead-code removal by backward liveness, over locals and globals alike.
+// A write to a global is dead when the global is written again before
+// anything can observe it (an exit, an op that can fault, a helper that
+// reads guest state). Since the lazy-flag state (ccOp, ccDst, ...) is made
+// of globals, this is also the flag-liveness pass: flag results that
+// nobody reads are never computed.
+import { type IrBlock, type IrInsn, TempKind } from '../ir.js';
+import { Op } from '../ops.js';
+import { hasSideEffects, observesGlobals } from '../effects.js';
+
+export function removeDeadCode(block: IrBlock): void {
+  const globals: number[] = [];
+  block.temps.forEach((t, i) => { if (t.kind === TempKind.Global) globals.push(i); });
+  const n = block.temps.length;
+  let live = new Uint8Array(n);
+  const liveAtLabel = new Map<number, Uint8Array>();
+  const keep: boolean[] = new Array(block.ops.length).fill(true);
+  const markAllGlobals = () => { for (const g of globals) live[g] = 1; };
+
+  for (let i = block.ops.length - 1; i >= 0; i--) {
+    const insn = block.ops[i];
+    switch (insn.op) {
+      case Op.Exit:
+        live = new Uint8Array(n);
+        markAllGlobals();
+        break;
+      case Op.Label:
+        liveAtLabel.set(insn.aux, live.slice());
+        break;
+      case Op.Br:
+        live = (liveAtLabel.get(insn.aux) ?? new Uint8Array(n)).slice();
+        break;
+      case Op.Brcond: {
+        const atTarget = liveAtLabel.get(insn.aux);
+        if (atTarget) for (let t = 0; t < n; t++) live[t] |= atTarget[t];
+        break;
+      }
+    }
+    if (!hasSideEffects(insn) && !outputsLive(insn, live)) {
+      keep[i] = false;
+      continue;
+    }
+    if (insn.out >= 0) live[insn.out] = 0;
+    if (insn.out2 >= 0) live[insn.out2] = 0;
+    if (observesGlobals(insn)) markAllGlobals();
+    for (const a of insn.args) live[a] = 1;
+  }
+  block.ops = block.ops.filter((_, i) => keep[i]);
+}
+
+function outputsLive(insn: IrInsn, live: Uint8Array): boolean {
+  return (insn.out >= 0 && live[insn.out] === 1) || (insn.out2 >= 0 && live[insn.out2] === 1);
+}

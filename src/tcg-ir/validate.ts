@@ -1,0 +1,59 @@
+// Checks the structural rules every IR block must obey. Returns a list of
+// problems (empty when the block is valid).
+import { type IrBlock, TempKind } from './ir.js';
+import { Op, isBinary } from './ops.js';
+import { mayFault } from './effects.js';
+
+const ARITY: Partial<Record<Op, number>> = {
+  [Op.Mov]: 1, [Op.Setcond]: 2, [Op.Movcond]: 4, [Op.Mulu2]: 2, [Op.Muls2]: 2,
+  [Op.Ld]: 1, [Op.St]: 2, [Op.Label]: 0, [Op.Br]: 0, [Op.Brcond]: 2, [Op.InsnStart]: 1, [Op.Exit]: 0,
+};
+
+export function validateBlock(block: IrBlock): string[] {
+  const problems: string[] = [];
+  const labelPos = new Map<number, number>();
+  block.ops.forEach((insn, i) => {
+    if (insn.op === Op.Label) {
+      if (labelPos.has(insn.aux)) problems.push(`op ${i}: label L${insn.aux} defined twice`);
+      labelPos.set(insn.aux, i);
+    }
+  });
+  let globalWrittenInInsn = '';
+  block.ops.forEach((insn, i) => {
+    const where = `op ${i}`;
+    const arity = isBinary(insn.op) ? 2 : insn.op >= Op.Neg && insn.op <= Op.Ext16u ? 1 : ARITY[insn.op];
+    if (arity !== undefined && insn.args.length !== arity) problems.push(`${where}: expected ${arity} args, got ${insn.args.length}`);
+    for (const a of insn.args) {
+      if (!(a >= 0 && a < block.temps.length)) problems.push(`${where}: bad temp ${a}`);
+    }
+    for (const o of [insn.out, insn.out2]) {
+      if (o === -1) continue;
+      if (!(o >= 0 && o < block.temps.length)) problems.push(`${where}: bad output temp ${o}`);
+      else if (block.temps[o].kind === TempKind.Const) problems.push(`${where}: writes a constant temp`);
+    }
+    if (insn.op >= Op.Shl && insn.op <= Op.Rotr) {
+      const c = insn.args[1];
+      if (block.temps[c]?.kind === TempKind.Const && (block.temps[c].value < 0 || block.temps[c].value > 31)) {
+        problems.push(`${where}: constant shift count ${block.temps[c].value} outside 0..31`);
+      }
+    }
+    if (insn.op === Op.Br || insn.op === Op.Brcond) {
+      const target = labelPos.get(insn.aux);
+      if (target === undefined) problems.push(`${where}: branch to undefined label L${insn.aux}`);
+      else if (target < i) problems.push(`${where}: backward branch to L${insn.aux}`);
+    }
+    if (insn.op === Op.Exit && !(insn.aux >= 0 && insn.aux < block.exits.length)) problems.push(`${where}: bad exit ${insn.aux}`);
+    if (insn.op === Op.InsnStart) globalWrittenInInsn = '';
+    // Precise exceptions: an instruction commits guest registers only after
+    // the last operation that can fault.
+    if (mayFault(insn) && globalWrittenInInsn) {
+      problems.push(`${where}: may fault after this instruction wrote ${globalWrittenInInsn}`);
+    }
+    for (const o of [insn.out, insn.out2]) {
+      if (o >= 0 && block.temps[o]?.kind === TempKind.Global) globalWrittenInInsn = block.temps[o].name;
+    }
+  });
+  const last = block.ops[block.ops.length - 1];
+  if (!last || last.op !== Op.Exit) problems.push('block does not end with exit');
+  return problems;
+}
