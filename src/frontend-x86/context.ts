@@ -38,6 +38,8 @@ export class Tcx {
   /** What the translator knows statically about the lazy flags: CC_OP (-1 unknown) and, after cmp/sub, the operands. */
   cc = { op: -1, a: -1, b: -1 };
   private pending = new Map<number, number>();
+  /** The segment each linear-address temp was formed from (for the write check). */
+  private linSeg = new Map<number, number>();
 
   constructor(readonly mode: number) {}
 
@@ -89,21 +91,46 @@ export class Tcx {
     return m.addrSize === 16 ? b.ext16u(t) : t;
   }
 
-  /** Linear address of seg:offset for an access of `size` bytes, with the segment limit check. */
+  /** Linear address of seg:offset for an access of `size` bytes, with the segment's usability and limit checks. */
   linear(seg: number, offset: number, size: number): number {
-    if (isFlat(this.mode, seg)) return offset;
+    let lin: number;
+    if (isFlat(this.mode, seg)) {
+      lin = offset;
+    } else {
+      const b = this.b;
+      const bad = b.newLabel(), ok = b.newLabel();
+      // A null selector leaves the segment unusable (P clear in the cache): any access is #GP(0).
+      b.brcond(Cond.TstEq, this.get(S.ATTR + seg), this.c(0x80), bad);
+      const lastOk = b.addi(this.get(S.LIMIT + seg), -(size - 1));
+      b.brcond(Cond.Leu, offset, lastOk, ok);
+      b.label(bad);
+      this.raise(seg === Seg.SS ? 12 : 13, 0);
+      b.label(ok);
+      lin = b.add(this.get(S.BASE + seg), offset);
+    }
+    this.linSeg.set(lin, seg);
+    return lin;
+  }
+
+  /** Writes need a writable data segment; flat data segments are writable by construction (runtime/cpu.ts updateMode). */
+  private checkWritable(lin: number): void {
+    const seg = this.linSeg.get(lin);
+    if (seg === undefined || !(this.mode & ModeBit.Protected)) return;
+    if (seg === Seg.CS) { this.raise(13, 0); return; }
+    if (isFlat(this.mode, seg)) return;
     const b = this.b;
     const ok = b.newLabel();
-    const lastOk = b.addi(this.get(S.LIMIT + seg), -(size - 1));
-    b.brcond(Cond.Leu, offset, lastOk, ok);
+    b.brcond(Cond.Eq, b.andi(this.get(S.ATTR + seg), 0x8a), this.c(0x82), ok);
     this.raise(seg === Seg.SS ? 12 : 13, 0);
     b.label(ok);
-    return b.add(this.get(S.BASE + seg), offset);
   }
 
   addr(m: MemOperand, size = m.size): number { return this.linear(m.seg, this.ea(m), size); }
   ldLin(size: number, lin: number): number { return this.b.ld(MEMOP[size], lin); }
-  stLin(size: number, lin: number, v: number): void { this.b.st(MEMOP[size], lin, v); }
+  stLin(size: number, lin: number, v: number): void {
+    this.checkWritable(lin);
+    this.b.st(MEMOP[size], lin, v);
+  }
 
   // ---- operands ----------------------------------------------------------
 

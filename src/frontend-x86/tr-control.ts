@@ -135,3 +135,22 @@ export function trIret(t: Tcx): void {
   t.exitState();
   t.ended = true;
 }
+
+/** bound: #BR unless lower <= index <= upper (signed), the bounds being a pair in memory. */
+export function trBound(t: Tcx): void {
+  const b = t.b;
+  const [idxOp, m] = t.insn.operands;
+  if (m.kind !== 'mem') { t.raise(6); return; }
+  const size = t.osize;
+  const lin = t.addr(m, 2 * size);
+  const sext = (v: number) => (size === 2 ? b.ext16s(v) : v);
+  const lo = sext(t.ldLin(size, lin));
+  const hi = sext(t.ldLin(size, b.addi(lin, size)));
+  const idx = sext(t.read(idxOp, size));
+  const bad = b.newLabel(), ok = b.newLabel();
+  b.brcond(Cond.Lt, idx, lo, bad);
+  b.brcond(Cond.Le, idx, hi, ok);
+  b.label(bad);
+  t.raise(5);
+  b.label(ok);
+}

@@ -4,6 +4,7 @@
 import { S, F, computeOszapc, ModeBit, FLAT_SHIFT } from '../frontend-x86/index.js';
 import { type Memory } from './memory.js';
 import { type IoBus } from './io.js';
+import { PageWalker } from './paging.js';
 
 export class Cpu {
   readonly s = new Int32Array(S.SIZE);
@@ -16,8 +17,18 @@ export class Cpu {
   /** Translation mode of the current state (see frontend-x86/mode.ts). */
   mode = 0;
 
+  private readonly walker: PageWalker;
+
   constructor(readonly mem: Memory, readonly io: IoBus) {
+    this.walker = new PageWalker(this.s, { read32: (a) => mem.read32(a), write32: (a, v) => mem.write32(a, v) });
     this.reset();
+  }
+
+  /** Call after CR0, CR3 or CR4 change: switches paging on or off and drops stale translations. */
+  updatePaging(): void {
+    const on = (this.s[S.CR0] & 0x80000001) === (0x80000001 | 0);
+    this.mem.walker = on ? this.walker : null;
+    this.mem.flushTlb();
   }
 
   /** Power-on state (SDM vol. 3, 9.1.1): real mode, CS:IP = F000:FFF0 with CS base FFFF0000. */
@@ -34,6 +45,7 @@ export class Cpu {
     s[S.GDTR_LIMIT] = 0xffff;
     s[S.LDTR_LIMIT] = 0xffff;
     s[S.TR_LIMIT] = 0xffff;
+    this.updatePaging();
     this.updateMode();
   }
 
@@ -126,8 +138,10 @@ export class Cpu {
     if (s[S.CR0] & 1) m |= ModeBit.Protected;
     for (let i = 0; i < 6; i++) {
       const attr = s[S.ATTR + i];
-      const expandDown = (attr & 0x18) === 0x10 && (attr & 0x4) !== 0;
-      if (s[S.BASE + i] === 0 && s[S.LIMIT + i] === -1 && (attr & 0x80) && !expandDown) m |= 1 << (FLAT_SHIFT + i);
+      // Flat: base 0, limit 4 GiB, present, and (but for CS) a writable expand-up data segment,
+      // so generated code needs neither a limit nor a rights check.
+      const usable = i === 1 ? (attr & 0x80) !== 0 : (attr & 0x9e) === 0x92;
+      if (s[S.BASE + i] === 0 && s[S.LIMIT + i] === -1 && usable) m |= 1 << (FLAT_SHIFT + i);
     }
     if (m !== this.mode) {
       this.mode = m;

@@ -132,7 +132,9 @@ export class Executor {
       if (next === null || !next.valid) {
         this.current = null;
         next = this.lookup(BLOCK_MAX_INSNS);
-        if (tb.exitTarget[e] >= 0 && tb.valid && this.cache.get(next.key) === next) tb.links[e] = next;
+        // Chain only within one page: a jump elsewhere may land on a page whose mapping changed.
+        if (tb.exitTarget[e] >= 0 && tb.valid && this.cache.get(next.key) === next && next.pages.length === 1 &&
+            ((tb.csBase + tb.eip) >>> 12) === ((next.csBase + next.eip) >>> 12)) tb.links[e] = next;
       }
       tb = next;
     }
@@ -147,12 +149,14 @@ export class Executor {
       cpu.icount += f.insnIndex;
     }
     this.current = null;
+    const insnEip = s[S.EIP];
     if (f.kind === FaultKind.Trap) {
       s[S.EIP] = f.nextEip;
       cpu.icount += 1;
     }
     try {
-      deliverInterrupt(cpu, f.vector, f.errorCode, f.software);
+      const delivered = deliverInterrupt(cpu, f.vector, f.errorCode, f.software, f.kind === FaultKind.Trap ? insnEip : -1);
+      if (!delivered && f.kind === FaultKind.Trap) cpu.icount -= 1;
     } catch (e) {
       if (e instanceof TripleFault) return true;
       throw e;
@@ -163,12 +167,20 @@ export class Executor {
   private lookup(maxInsns: number): TranslationBlock {
     const cpu = this.cpu, s = cpu.s;
     const csBase = s[S.BASE + 1];
-    const key = blockKey((csBase + s[S.EIP]) | 0, cpu.mode);
+    const linear = (csBase + s[S.EIP]) | 0;
+    const key = blockKey(linear, cpu.mode);
     if (maxInsns === BLOCK_MAX_INSNS) {
       const tb = this.cache.get(key);
-      if (tb && tb.csBase === csBase) return tb;
+      // With paging the same linear address may now map elsewhere: check the physical page(s).
+      if (tb && tb.csBase === csBase && tb.physPc === cpu.mem.codePhys(linear) && this.secondPageSame(tb)) return tb;
     }
     return this.translate(maxInsns, maxInsns === BLOCK_MAX_INSNS);
+  }
+
+  private secondPageSame(tb: TranslationBlock): boolean {
+    if (tb.pages.length === 1) return true;
+    const lastLinear = (tb.csBase + tb.insnEips[tb.insnEips.length - 1] - 1) | 0;
+    return this.cpu.mem.codePhys(lastLinear) >>> 12 === tb.pages[1];
   }
 
   private translate(maxInsns: number, cacheable: boolean): TranslationBlock {
@@ -178,7 +190,7 @@ export class Executor {
     const dbg = this.debug;
     const asm: string[] = [];
     const tr = translateBlock({
-      fetch: (a) => mem.readPhys(mem.translate(a), 1),
+      fetch: (a) => mem.fetchCode(a),
       csBase, eip, mode: cpu.mode, maxInsns,
       onInsn: dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined,
     });
@@ -187,12 +199,13 @@ export class Executor {
     const compiled = compileBlock(tr.ir, this.ctx, name);
     const exits = [...tr.ir.exits.map((x) => ({ target: x.target, retired: x.retired })),
       ...compiled.extraExits.map((x) => ({ target: -1, retired: x.retired }))];
-    const pages: number[] = [];
-    for (let p = mem.translate(tr.start) >>> 12; p <= mem.translate((tr.end - 1) | 0) >>> 12; p++) pages.push(p);
+    const physPc = mem.codePhys(tr.start);
+    const lastPage = mem.codePhys((tr.end - 1) | 0) >>> 12;
+    const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
     const tb = new TranslationBlock(
       blockKey(tr.start, cpu.mode), csBase, eip, compiled.fn,
       Int32Array.from(exits.map((x) => x.target)), Int32Array.from(exits.map((x) => x.retired)),
-      tr.insnEips, pages, compiled.source,
+      tr.insnEips, pages, compiled.source, physPc,
     );
     if (cacheable) {
       this.cache.add(tb);

@@ -52,13 +52,13 @@ export function movToCr(cpu: Cpu, cr: number, v: number, insn: number): void {
     case 0:
       if ((v & 0x80000000) && !(v & 1)) throw gp0(insn); // PG without PE
       s[S.CR0] = v | 0x10; // ET is hardwired to 1 on i686
-      cpu.mem.flushTlb();
+      cpu.updatePaging();
       cpu.updateMode();
       cpu.exitRequest = true;
       return;
     case 2: s[S.CR2] = v; return;
-    case 3: s[S.CR3] = v; cpu.mem.flushTlb(); return;
-    case 4: s[S.CR4] = v; cpu.mem.flushTlb(); cpu.exitRequest = true; return;
+    case 3: s[S.CR3] = v; cpu.updatePaging(); cpu.exitRequest = true; return;
+    case 4: s[S.CR4] = v; cpu.updatePaging(); cpu.exitRequest = true; return;
     default: throw new Fault(VEC.UD, -1, insn);
   }
 }

@@ -17,19 +17,28 @@ export class TripleFault extends Error {
 /**
  * Delivers an exception or interrupt with EIP = the address to return to.
  * errorCode is -1 when none is pushed. `software` marks int n/int3/into
- * (gate DPL checked). A fault during delivery escalates to #DF, a fault
- * during #DF to a triple fault.
+ * (gate DPL checked); for those, `insnEip` is the instruction's own address:
+ * a fault while delivering one is a fault of that instruction. A fault during
+ * delivery escalates to #DF, a fault during #DF to a triple fault. Returns
+ * false when the original event was not delivered (a software interrupt
+ * that faulted instead, so it did not retire).
  */
-export function deliverInterrupt(cpu: Cpu, vector: number, errorCode: number, software: boolean): void {
+export function deliverInterrupt(cpu: Cpu, vector: number, errorCode: number, software: boolean, insnEip = -1): boolean {
   let v = vector, err = errorCode, soft = software;
   for (let attempt = 0; ; attempt++) {
     const savedEsp = cpu.s[S.ESP];
     try {
       deliverOnce(cpu, v, err, soft);
-      return;
+      return attempt === 0 || !software;
     } catch (e) {
       if (!(e instanceof Fault)) throw e;
       cpu.s[S.ESP] = savedEsp;
+      if (attempt === 0 && software && insnEip !== -1) {
+        // int n that cannot be delivered faults at the int instruction itself.
+        cpu.s[S.EIP] = insnEip;
+        v = e.vector; err = hasErrorCode(e.vector) ? e.errorCode : -1; soft = false;
+        continue;
+      }
       if (v === VEC.DF || attempt >= 2) throw new TripleFault();
       const benignFirst = !contributory(v) && v !== VEC.PF;
       const second = e.vector;

@@ -7,6 +7,7 @@
 // fast path does not cover comes here: TLB misses, unaligned and
 // page-crossing accesses, MMIO, and writes to pages holding translated code.
 import { TLB_BITS } from '../backend-js/index.js';
+import { Access, type PageWalker } from './paging.js';
 
 export const PAGE_SIZE = 4096;
 const TLB_SIZE = 1 << TLB_BITS;
@@ -63,8 +64,25 @@ export class Memory {
 
   unprotectCodePage(page: number): void { this.codePages[page] = 0; }
 
-  /** Linear to physical. Paging comes later; today linear == physical. */
-  translate(linear: number): number { return linear >>> 0; }
+  /** The page walker, when CR0.PG is set (runtime/paging.ts). */
+  walker: PageWalker | null = null;
+
+  /** Linear to physical for an access; throws #PF when paging refuses it. */
+  translate(linear: number, access: Access = Access.Read, insn = -1): number {
+    return this.walker === null ? linear >>> 0 : this.walker.walk(linear, access, insn);
+  }
+
+  /** Physical address of code at a linear address, for translation and block lookup (may throw #PF). */
+  codePhys(linear: number): number {
+    if (this.walker === null) return linear >>> 0;
+    const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
+    if (this.tR[i] === vpn) return ((linear + this.tO[i]) | 0) >>> 0;
+    const phys = this.walker.walk(linear, Access.Fetch, -1);
+    this.fill(linear, phys);
+    return phys;
+  }
+
+  fetchCode(linear: number): number { return this.readPhys(this.codePhys(linear), 1); }
 
   private mmioAt(phys: number): MmioRegion | undefined {
     for (const r of this.mmio) if (phys >= r.start && phys < r.end) return r;
@@ -72,53 +90,65 @@ export class Memory {
   }
 
   private fill(linear: number, phys: number): void {
+    if (phys >= this.size) return;
     const vpn = linear >>> 12;
     const i = vpn & (TLB_SIZE - 1);
     this.tR[i] = vpn;
     this.tO[i] = ((phys & ~0xfff) - (vpn << 12)) | 0;
-    this.tW[i] = this.codePages[phys >>> 12] ? -1 : vpn;
+    const writable = this.walker === null || this.walker.writable;
+    this.tW[i] = writable && !this.codePages[phys >>> 12] ? vpn : -1;
   }
 
   // ---- slow paths called by generated code (insn = instruction number, for faults) ----
 
-  readonly ld1 = (a: number, _insn: number): number => this.load(a, 1);
+  readonly ld1 = (a: number, insn: number): number => this.load(a, 1, insn);
   readonly ld2 = (a: number, insn: number): number => {
     if ((a & 0xfff) === 0xfff) return this.ld1(a, insn) | (this.ld1((a + 1) | 0, insn) << 8);
-    return this.load(a, 2);
+    return this.load(a, 2, insn);
   };
   readonly ld4 = (a: number, insn: number): number => {
     if ((a & 0xfff) > 0xffc) {
+      // Byte by byte in address order, so a fault reports the first byte of the missing page in CR2.
       let v = 0;
-      for (let k = 3; k >= 0; k--) v = (v << 8) | this.ld1((a + k) | 0, insn);
+      for (let k = 0; k < 4; k++) v |= this.ld1((a + k) | 0, insn) << (8 * k);
       return v;
     }
-    return this.load(a, 4);
+    return this.load(a, 4, insn);
   };
-  readonly st1 = (a: number, v: number, _insn: number): number => this.store(a, 1, v);
+  readonly st1 = (a: number, v: number, insn: number): number => this.store(a, 1, v, insn);
   readonly st2 = (a: number, v: number, insn: number): number => {
-    if ((a & 0xfff) === 0xfff) return this.st1(a, v, insn) | this.st1((a + 1) | 0, v >>> 8, insn);
-    return this.store(a, 2, v);
+    if ((a & 0xfff) === 0xfff) {
+      this.probeWrite((a + 1) | 0, insn); // both pages must be writable before any byte is written
+      return this.st1(a, v, insn) | this.st1((a + 1) | 0, v >>> 8, insn);
+    }
+    return this.store(a, 2, v, insn);
   };
   readonly st4 = (a: number, v: number, insn: number): number => {
     if ((a & 0xfff) > 0xffc) {
+      this.probeWrite(a, insn);
+      this.probeWrite((a + 3) & ~0xfff, insn);
       let hit = 0;
       for (let k = 0; k < 4; k++) hit |= this.st1((a + k) | 0, v >>> (8 * k), insn);
       return hit;
     }
-    return this.store(a, 4, v);
+    return this.store(a, 4, v, insn);
   };
 
-  private load(linear: number, size: number): number {
-    const phys = this.translate(linear);
-    if (phys + size <= this.size) this.fill(linear, phys);
+  private load(linear: number, size: number, insn: number): number {
+    const phys = this.translate(linear, Access.Read, insn);
+    this.fill(linear, phys);
     return this.readPhys(phys, size);
   }
 
-  private store(linear: number, size: number, v: number): number {
-    const phys = this.translate(linear);
+  private store(linear: number, size: number, v: number, insn: number): number {
+    const phys = this.translate(linear, Access.Write, insn);
     const hit = this.writePhys(phys, size, v);
-    if (phys + size <= this.size) this.fill(linear, phys);
+    this.fill(linear, phys);
     return hit;
+  }
+
+  private probeWrite(linear: number, insn: number): void {
+    if (this.walker !== null) this.walker.walk(linear, Access.Write, insn);
   }
 
   /** Reads `size` bytes at a physical address (within one page). */

@@ -25,6 +25,8 @@ export class TranslationBlock {
     /** Physical pages holding the block's code. */
     readonly pages: number[],
     readonly source: string,
+    /** Physical address of the first instruction. */
+    readonly physPc: number,
   ) {
     this.links = new Array(exitTarget.length).fill(null);
   }

@@ -1,0 +1,66 @@
+// 32-bit paging (SDM vol. 3, 4.3): two-level walk with 4 KiB pages and, when
+// CR4.PSE is set, 4 MiB pages; accessed and dirty bits; U/S and R/W checks
+// with CR0.WP; CR2 and the page-fault error code. PAE and global pages come
+// with the system CPU issue.
+import { S } from '../frontend-x86/index.js';
+import { Fault, VEC } from './fault.js';
+
+export const enum Access { Read = 0, Write = 1, Fetch = 2 }
+
+const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80;
+const CR0_WP = 1 << 16, CR4_PSE = 1 << 4;
+
+export interface PhysicalAccess {
+  read32(phys: number): number;
+  write32(phys: number, v: number): void;
+}
+
+export class PageWalker {
+  /** Set by walk(): whether the page may be written at the privilege the walk was made for (and is dirty already). */
+  writable = false;
+
+  constructor(private readonly s: Int32Array, private readonly phys: PhysicalAccess) {}
+
+  /** Translates a linear address or throws #PF (insn: instruction number for the fault). */
+  walk(linear: number, access: Access, insn: number): number {
+    const s = this.s;
+    const user = s[S.CPL] === 3;
+    const write = access === Access.Write;
+    const pdeAddr = (s[S.CR3] & ~0xfff) + ((linear >>> 22) << 2);
+    let pde = this.phys.read32(pdeAddr);
+    if (!(pde & P)) throw this.fault(linear, 0, write, user, insn);
+    const wp = (s[S.CR0] & CR0_WP) !== 0;
+    if ((pde & PS) && (s[S.CR4] & CR4_PSE)) {
+      this.check(linear, pde, write, user, wp, insn);
+      const want = pde | A | (write ? D : 0);
+      if (want !== pde) this.phys.write32(pdeAddr, (pde = want));
+      this.writable = (pde & D) !== 0 && this.allowsWrite(pde, user, wp);
+      return ((pde & 0xffc00000) | (linear & 0x3fffff)) >>> 0;
+    }
+    const pteAddr = (pde & ~0xfff) + (((linear >>> 12) & 0x3ff) << 2);
+    let pte = this.phys.read32(pteAddr);
+    if (!(pte & P)) throw this.fault(linear, 0, write, user, insn);
+    const both = pde & pte | ~(RW | US);
+    this.check(linear, both, write, user, wp, insn);
+    if (!(pde & A)) this.phys.write32(pdeAddr, (pde |= A));
+    const want = pte | A | (write ? D : 0);
+    if (want !== pte) this.phys.write32(pteAddr, (pte = want));
+    this.writable = (pte & D) !== 0 && this.allowsWrite(both, user, wp);
+    return ((pte & ~0xfff) | (linear & 0xfff)) >>> 0;
+  }
+
+  private allowsWrite(bits: number, user: boolean, wp: boolean): boolean {
+    if (user) return (bits & RW) !== 0 && (bits & US) !== 0;
+    return (bits & RW) !== 0 || !wp;
+  }
+
+  private check(linear: number, bits: number, write: boolean, user: boolean, wp: boolean, insn: number): void {
+    if (user && !(bits & US)) throw this.fault(linear, P, write, user, insn);
+    if (write && !this.allowsWrite(bits, user, wp)) throw this.fault(linear, P, write, user, insn);
+  }
+
+  private fault(linear: number, present: number, write: boolean, user: boolean, insn: number): Fault {
+    this.s[S.CR2] = linear;
+    return new Fault(VEC.PF, present | (write ? 2 : 0) | (user ? 4 : 0), insn);
+  }
+}
