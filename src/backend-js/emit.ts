@@ -175,7 +175,9 @@ class Emitter {
       case Op.InsnStart:
         this.insnIndex = op.aux;
         this.insnEip = this.block.temps[op.args[0]].value;
+        // A slow-path store flags a write to this block's own code; leave before the next instruction runs.
         if (this.storeSeen) this.emitSmcCheck();
+        this.storeSeen = false;
         this.line(`// insn ${op.aux} @ 0x${(this.insnEip >>> 0).toString(16)}`);
         break;
       case Op.Exit: this.line(`${this.writeBackAll()} return ${op.aux};`); break;

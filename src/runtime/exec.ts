@@ -115,6 +115,7 @@ export class Executor {
 
   private runBlocks(limit: number, firstMax: number): void {
     const cpu = this.cpu, s = cpu.s;
+    const trace = this.debug?.exec ? this.debug : null;
     this.current = null;
     let tb = this.lookup(firstMax);
     for (;;) {
@@ -123,10 +124,9 @@ export class Executor {
         tb = this.translate(limit - cpu.icount, false);
       }
       this.current = tb;
-      if (this.debug?.exec) this.debug.write(`Trace: [${hex(tb.csBase)}:${hex(tb.eip)}] icount=${cpu.icount}`);
+      if (trace !== null) trace.write(`Trace: [${hex(tb.csBase)}:${hex(tb.eip)}] icount=${cpu.icount}`);
       const e = tb.fn(s);
       cpu.icount += tb.exitRetired[e];
-      tb.runs++;
       if (cpu.exitRequest || cpu.icount >= limit) return;
       let next = tb.links[e];
       if (next === null || !next.valid) {

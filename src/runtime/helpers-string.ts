@@ -5,6 +5,7 @@
 import { S, F, CcKind, ccOp } from '../frontend-x86/index.js';
 import { type Cpu } from './cpu.js';
 import { Fault } from './fault.js';
+import { Access } from './paging.js';
 
 const enum StrOp { Movs, Cmps, Stos, Lods, Scas, Ins, Outs }
 
@@ -37,6 +38,22 @@ function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, r
     s[S.CC_SRC] = b & mask;
   };
   while (count > 0) {
+    if (rep && !a16 && op <= StrOp.Scas && op !== StrOp.Lods) {
+      const done = op === StrOp.Cmps || op === StrOp.Scas
+        ? compareChunk(cpu, op, size, step, count, srcAddr(), dstAddr(), rep)
+        : bulkChunk(cpu, op, size, step, count, srcAddr(), dstAddr());
+      if (done > 0) {
+        count -= done;
+        if (op === StrOp.Movs || op === StrOp.Cmps) advanceBy(s, S.ESI, step * done, a16);
+        advanceBy(s, S.EDI, step * done, a16);
+        s[S.ECX] = a16 ? (s[S.ECX] & ~0xffff) | count : count | 0;
+        if (op === StrOp.Cmps || op === StrOp.Scas) {
+          const zf = (s[S.CC_DST] & mask) === 0;
+          if (rep === 1 ? !zf : zf) return;
+        }
+        continue;
+      }
+    }
     switch (op) {
       case StrOp.Movs: cpu.writeLinear(dstAddr(), size, cpu.readLinear(srcAddr(), size)); advance(S.ESI); advance(S.EDI); break;
       case StrOp.Cmps: {
@@ -61,4 +78,92 @@ function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, r
       if (rep === 1 ? !zf : zf) return;
     }
   }
+}
+
+function advanceBy(s: Int32Array, r: number, delta: number, a16: boolean): void {
+  s[r] = a16 ? (s[r] & ~0xffff) | ((s[r] + delta) & 0xffff) : (s[r] + delta) | 0;
+}
+
+/**
+ * rep movs / rep stos on RAM, a page at a time: as many whole elements as fit
+ * before either address leaves its page, copied with typed-array operations.
+ * Returns the number of elements done, 0 when the per-element path must take
+ * the next one (a page boundary inside an element, MMIO, overlap that
+ * changes the result, 16-bit address wrap).
+ */
+function bulkChunk(cpu: Cpu, op: StrOp, size: number, step: number, count: number, src: number, dst: number): number {
+  const mem = cpu.mem;
+  const room = (a: number) => (step > 0 ? (4096 - (a & 0xfff)) / size : ((a & 0xfff) + size) / size);
+  let n = Math.min(count, Math.floor(room(dst)));
+  if (op === StrOp.Movs) n = Math.min(n, Math.floor(room(src)));
+  if (n < 2) return 0;
+  const bytes = n * size;
+  const dPhys = chunkPhys(cpu, dst, step, bytes, size, Access.Write);
+  if (dPhys < 0) return 0;
+  const m8 = mem.m8;
+  if (op === StrOp.Movs) {
+    const sPhys = chunkPhys(cpu, src, step, bytes, size, Access.Read);
+    if (sPhys < 0) return 0;
+    // Element-by-element copying differs from memmove when the ranges overlap in the copy direction.
+    if (step > 0 ? dPhys > sPhys && dPhys < sPhys + bytes : dPhys < sPhys && dPhys + bytes > sPhys) return 0;
+    if (mem.codePages[dPhys >>> 12]) mem.onCodeWrite(dPhys >>> 12);
+    m8.copyWithin(dPhys, sPhys, sPhys + bytes);
+    return n;
+  }
+  if (mem.codePages[dPhys >>> 12]) mem.onCodeWrite(dPhys >>> 12);
+  const v = cpu.s[S.EAX];
+  if (size === 1) m8.fill(v & 0xff, dPhys, dPhys + bytes);
+  else if (size === 2 && (dPhys & 1) === 0) mem.m16.fill(v & 0xffff, dPhys >> 1, (dPhys + bytes) >> 1);
+  else if (size === 4 && (dPhys & 3) === 0) mem.m32.fill(v, dPhys >> 2, (dPhys + bytes) >> 2);
+  else for (let i = 0; i < bytes; i++) m8[dPhys + i] = v >>> (8 * (i % size));
+  return n;
+}
+
+/** Physical address of the `bytes` starting at the lowest address of a chunk, or -1 if not all in one RAM page. */
+function chunkPhys(cpu: Cpu, linear: number, step: number, bytes: number, size: number, access: Access): number {
+  const lo = step > 0 ? linear : (linear - bytes + size) | 0;
+  const phys = cpu.mem.translate(lo, access, -1);
+  return phys + bytes > cpu.mem.size || (phys & 0xfff) + bytes > 4096 ? -1 : phys;
+}
+
+function readPhysLE(m8: Uint8Array, a: number, size: number): number {
+  return size === 1 ? m8[a] : size === 2 ? m8[a] | (m8[a + 1] << 8) : m8[a] | (m8[a + 1] << 8) | (m8[a + 2] << 16) | (m8[a + 3] << 24);
+}
+
+/**
+ * repe/repne cmps and scas on RAM within one page: compares element by
+ * element on the typed array and stops after the element that ends the
+ * repetition. Sets the lazy flags of the last comparison. Returns elements done.
+ */
+function compareChunk(cpu: Cpu, op: StrOp, size: number, step: number, count: number, src: number, dst: number, rep: number): number {
+  const room = (a: number) => Math.floor(step > 0 ? (4096 - (a & 0xfff)) / size : ((a & 0xfff) + size) / size);
+  let n = Math.min(count, room(dst));
+  if (op === StrOp.Cmps) n = Math.min(n, room(src));
+  if (n < 2) return 0;
+  const bytes = n * size;
+  const dPhys = chunkPhys(cpu, dst, step, bytes, size, Access.Read);
+  if (dPhys < 0) return 0;
+  let sPhys = 0;
+  if (op === StrOp.Cmps) {
+    sPhys = chunkPhys(cpu, src, step, bytes, size, Access.Read);
+    if (sPhys < 0) return 0;
+  }
+  const m8 = cpu.mem.m8, s = cpu.s;
+  const mask = size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
+  // Offsets of the first element within the chunk (lowest address first when DF=1).
+  let d = step > 0 ? dPhys : dPhys + bytes - size;
+  let a = step > 0 ? sPhys : sPhys + bytes - size;
+  const acc = s[S.EAX] & mask;
+  let x = 0, y = 0, i = 0;
+  while (i < n) {
+    x = op === StrOp.Cmps ? readPhysLE(m8, a, size) : acc;
+    y = readPhysLE(m8, d, size);
+    i++;
+    a += step; d += step;
+    if (rep === 1 ? (x & mask) !== (y & mask) : (x & mask) === (y & mask)) break;
+  }
+  s[S.CC_OP] = ccOp(CcKind.Sub, size);
+  s[S.CC_DST] = (x - y) & mask;
+  s[S.CC_SRC] = y & mask;
+  return i;
 }

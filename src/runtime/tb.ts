@@ -7,8 +7,6 @@ export class TranslationBlock {
   valid = true;
   /** Chained successors per exit (filled lazily for constant-target exits). */
   readonly links: Array<TranslationBlock | null>;
-  /** How often the block ran (for statistics and, later, region compilation). */
-  runs = 0;
 
   constructor(
     readonly key: number,
