@@ -1,7 +1,7 @@
 // Turns emitted JavaScript source into a callable block function, bound to
 // the machine's memory views, TLB arrays and helpers through a closure.
 import { type IrBlock } from '../tcg-ir/index.js';
-import { emitBlock } from './emit.js';
+import { emitBlock, type EmitOptions } from './emit.js';
 import { mulhu, mulhs } from './mulh.js';
 
 /** A guest exception in flight. `stateSynced` is true when the thrower already left the state array exact. */
@@ -27,6 +27,9 @@ export interface CodeContext {
   helpers: Record<string, (...args: number[]) => number | void>;
   Fault: abstract new (...args: never[]) => FaultLike;
   eipSlot: number;
+  /** Needed by self-looping blocks: [icount, icount limit] and [exit requested]. */
+  ic?: Float64Array;
+  ctl?: Int32Array;
 }
 
 export type BlockFunction = (s: Int32Array) => number;
@@ -37,14 +40,15 @@ export interface CompiledBlock {
   extraExits: Array<{ retired: number; eip: number }>;
 }
 
-export function compileBlock(block: IrBlock, ctx: CodeContext, name = 'tb'): CompiledBlock {
-  const { source, extraExits, helperNames } = emitBlock(block, name);
+export function compileBlock(block: IrBlock, ctx: CodeContext, name = 'tb', options: EmitOptions = {}): CompiledBlock {
+  if (options.selfLoopEip !== undefined && (!ctx.ic || !ctx.ctl)) throw new Error('backend: self-loops need ctx.ic and ctx.ctl');
+  const { source, extraExits, helperNames } = emitBlock(block, name, options);
   const binds = helperNames.map((h, i) => {
     if (!ctx.helpers[h]) throw new Error(`backend: no helper named ${h}`);
     return `H${i} = ctx.helpers[${JSON.stringify(h)}]`;
   });
   const prologue =
-    'const { m8, i8, m16, i16, m32, tR, tW, tO, ld1, ld2, ld4, st1, st2, st4, Fault, mulhu, mulhs } = ctx;\n' +
+    'const { m8, i8, m16, i16, m32, tR, tW, tO, ld1, ld2, ld4, st1, st2, st4, Fault, mulhu, mulhs, ic, ctl } = ctx;\n' +
     `const EIP_SLOT = ${ctx.eipSlot};\n` +
     (binds.length ? `const ${binds.join(', ')};\n` : '');
   const factory = new Function('ctx', prologue + source) as (c: unknown) => BlockFunction;

@@ -24,8 +24,18 @@ export interface EmitResult {
   helperNames: string[];
 }
 
-export function emitBlock(block: IrBlock, name = 'tb'): EmitResult {
-  const e = new Emitter(block);
+export interface EmitOptions {
+  /**
+   * The block's own start EIP when it may loop to itself inside the function
+   * (a self-loop): an exit back to that EIP then continues at the top while
+   * the icount budget (ic[1]) leaves room for another pass and no exit was
+   * requested (ctl[0]), counting each pass in ic[0].
+   */
+  selfLoopEip?: number;
+}
+
+export function emitBlock(block: IrBlock, name = 'tb', options: EmitOptions = {}): EmitResult {
+  const e = new Emitter(block, options);
   return e.run(name);
 }
 
@@ -40,7 +50,13 @@ class Emitter {
   private insnEip = 0;
   private storeSeen = false;
 
-  constructor(private block: IrBlock) {}
+  constructor(private block: IrBlock, private options: EmitOptions) {}
+
+  /** Exits that jump back to the block's start, when self-loops are enabled. */
+  private isLoopExit(exitNo: number): boolean {
+    const e = this.block.exits[exitNo];
+    return this.options.selfLoopEip !== undefined && e.target === this.options.selfLoopEip;
+  }
 
   run(name: string): EmitResult {
     const b = this.block;
@@ -69,14 +85,17 @@ class Emitter {
     }
 
     const labels = b.ops.filter((o) => o.op === Op.Label).map((o) => o.aux);
+    const loops = b.ops.some((o) => o.op === Op.Exit && this.isLoopExit(o.aux));
     this.line(`return function ${name}(s) {`);
     this.in();
     this.line(`let ${locals.join(', ')};`);
     this.line('try {');
     this.in();
+    if (loops) { this.line('top: for (;;) {'); this.in(); }
     // Labels close in program order, so the last one opens outermost.
     for (let i = labels.length - 1; i >= 0; i--) { this.line(`L${labels[i]}: {`); this.in(); }
     for (const op of b.ops) this.emitOp(op);
+    if (loops) { this.out(); this.line('}'); }
     this.out();
     this.line('} catch (e) {');
     this.in();
@@ -180,7 +199,14 @@ class Emitter {
         this.storeSeen = false;
         this.line(`// insn ${op.aux} @ 0x${(this.insnEip >>> 0).toString(16)}`);
         break;
-      case Op.Exit: this.line(`${this.writeBackAll()} return ${op.aux};`); break;
+      case Op.Exit:
+        if (this.isLoopExit(op.aux)) {
+          const n = this.block.exits[op.aux].retired;
+          const smc = this.block.ops.some((o) => o.op === Op.St) ? ' && smc === 0' : '';
+          this.line(`if (ic[0] + ${2 * n} <= ic[1] && ctl[0] === 0${smc}) { ic[0] += ${n}; continue top; }`);
+        }
+        this.line(`${this.writeBackAll()} return ${op.aux};`);
+        break;
     }
     this.noteWrite(op.out);
     this.noteWrite(op.out2);

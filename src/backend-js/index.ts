@@ -1,3 +1,3 @@
-export { emitBlock, TLB_BITS, TLB_MASK, type EmitResult } from './emit.js';
+export { emitBlock, TLB_BITS, TLB_MASK, type EmitResult, type EmitOptions } from './emit.js';
 export { compileBlock, type CodeContext, type CompiledBlock, type BlockFunction, type FaultLike } from './compile.js';
 export { mulhu, mulhs } from './mulh.js';

@@ -8,10 +8,17 @@ import { PageWalker } from './paging.js';
 
 export class Cpu {
   readonly s = new Int32Array(S.SIZE);
-  /** Retired instructions since reset (exact below 2^53). */
-  icount = 0;
+  /** [retired instructions since reset (exact below 2^53), the current run's icount limit]; shared with generated code. */
+  readonly ic = new Float64Array(2);
+  /** [exit requested]: shared with generated code (self-looping blocks check it). */
+  readonly ctl = new Int32Array(1);
+
+  get icount(): number { return this.ic[0]; }
+  set icount(v: number) { this.ic[0] = v; }
+
   /** Set when the execution loop must look at the machine between blocks (interrupt, halt, mode change, stop). */
-  exitRequest = false;
+  get exitRequest(): boolean { return this.ctl[0] !== 0; }
+  set exitRequest(v: boolean) { this.ctl[0] = v ? 1 : 0; }
   /** Index within the running block of the instruction doing port I/O (for its exact icount). */
   ioInsn = 0;
   /** Translation mode of the current state (see frontend-x86/mode.ts). */

@@ -58,6 +58,8 @@ export class Executor {
       helpers: createHelpers(cpu),
       Fault,
       eipSlot: S.EIP,
+      ic: cpu.ic,
+      ctl: cpu.ctl,
     };
     mem.onCodeWrite = (page) => {
       const hit = this.cache.invalidatePage(page, this.current);
@@ -116,6 +118,7 @@ export class Executor {
   private runBlocks(limit: number, firstMax: number): void {
     const cpu = this.cpu, s = cpu.s;
     const trace = this.debug?.exec ? this.debug : null;
+    cpu.ic[1] = limit;
     this.current = null;
     let tb = this.lookup(firstMax);
     for (;;) {
@@ -196,7 +199,9 @@ export class Executor {
     });
     optimizeBlock(tr.ir);
     const name = `tb_${hex(csBase + eip)}`;
-    const compiled = compileBlock(tr.ir, this.ctx, name);
+    // A block that jumps back to its own start loops inside its function (not when tracing every block).
+    const selfLoop = cacheable && !this.debug?.exec && tr.ir.exits.some((x) => x.target === eip);
+    const compiled = compileBlock(tr.ir, this.ctx, name, selfLoop ? { selfLoopEip: eip } : {});
     const exits = [...tr.ir.exits.map((x) => ({ target: x.target, retired: x.retired })),
       ...compiled.extraExits.map((x) => ({ target: -1, retired: x.retired }))];
     const physPc = mem.codePhys(tr.start);
