@@ -35,7 +35,6 @@ export interface DebugLog {
   write(line: string): void;
 }
 
-const BLOCK_MAX_INSNS = 128;
 
 export class Executor {
   readonly cache = new TbCache();
@@ -48,6 +47,11 @@ export class Executor {
   clock: (() => number) | null = null;
   translateSeconds = 0;
   codeBytes = 0;
+  /**
+   * Most instructions per block (default 128). 1 gives a reference mode with
+   * one instruction per block and no self-loops; set it before the first run.
+   */
+  blockInsnLimit = 128;
 
   constructor(readonly cpu: Cpu) {
     const mem = cpu.mem;
@@ -88,7 +92,7 @@ export class Executor {
       if (this.stopFlag) return StopReason.Stopped;
       if (cpu.icount >= limit) return StopReason.Budget;
       const irq = this.irqSource;
-      let maxInsns = BLOCK_MAX_INSNS;
+      let maxInsns = this.blockInsnLimit;
       if (s[S.IRQ_SHADOW]) {
         s[S.IRQ_SHADOW] = 0;
         if (irq && irq.pending()) maxInsns = 1; // one instruction, then the interrupt
@@ -134,7 +138,7 @@ export class Executor {
       let next = tb.links[e];
       if (next === null || !next.valid) {
         this.current = null;
-        next = this.lookup(BLOCK_MAX_INSNS);
+        next = this.lookup(this.blockInsnLimit);
         // Chain only within one page: a jump elsewhere may land on a page whose mapping changed.
         if (tb.exitTarget[e] >= 0 && tb.valid && this.cache.get(next.key) === next && next.pages.length === 1 &&
             ((tb.csBase + tb.eip) >>> 12) === ((next.csBase + next.eip) >>> 12)) tb.links[e] = next;
@@ -172,12 +176,12 @@ export class Executor {
     const csBase = s[S.BASE + 1];
     const linear = (csBase + s[S.EIP]) | 0;
     const key = blockKey(linear, cpu.mode);
-    if (maxInsns === BLOCK_MAX_INSNS) {
+    if (maxInsns === this.blockInsnLimit) {
       const tb = this.cache.get(key);
       // With paging the same linear address may now map elsewhere: check the physical page(s).
       if (tb && tb.csBase === csBase && tb.physPc === cpu.mem.codePhys(linear) && this.secondPageSame(tb)) return tb;
     }
-    return this.translate(maxInsns, maxInsns === BLOCK_MAX_INSNS);
+    return this.translate(maxInsns, maxInsns === this.blockInsnLimit);
   }
 
   private secondPageSame(tb: TranslationBlock): boolean {
@@ -200,7 +204,7 @@ export class Executor {
     optimizeBlock(tr.ir);
     const name = `tb_${hex(csBase + eip)}`;
     // A block that jumps back to its own start loops inside its function (not when tracing every block).
-    const selfLoop = cacheable && !this.debug?.exec && tr.ir.exits.some((x) => x.target === eip);
+    const selfLoop = cacheable && !this.debug?.exec && this.blockInsnLimit > 1 && tr.ir.exits.some((x) => x.target === eip);
     const compiled = compileBlock(tr.ir, this.ctx, name, selfLoop ? { selfLoopEip: eip } : {});
     const exits = [...tr.ir.exits.map((x) => ({ target: x.target, retired: x.retired })),
       ...compiled.extraExits.map((x) => ({ target: -1, retired: x.retired }))];
