@@ -10,6 +10,8 @@ import { TbCache, TranslationBlock, blockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
 
+const JUMP_CACHE_MASK = 4095;
+
 export const enum StopReason {
   /** The icount budget was reached. */
   Budget = 'budget',
@@ -38,6 +40,7 @@ export interface DebugLog {
 
 export class Executor {
   readonly cache = new TbCache();
+  private readonly jumpCache: Array<TranslationBlock | null> = new Array(JUMP_CACHE_MASK + 1).fill(null);
   private readonly ctx: CodeContext;
   private current: TranslationBlock | null = null;
   private stopFlag = false;
@@ -81,6 +84,7 @@ export class Executor {
   /** Drops every translated block (after loading a snapshot, or a mode of memory change). */
   flush(): void {
     this.cache.flush();
+    this.jumpCache.fill(null);
     this.cpu.mem.codePages.fill(0);
   }
 
@@ -177,9 +181,15 @@ export class Executor {
     const linear = (csBase + s[S.EIP]) | 0;
     const key = blockKey(linear, cpu.mode);
     if (maxInsns === this.blockInsnLimit) {
-      const tb = this.cache.get(key);
+      // A direct-mapped cache in front of the map (QEMU's tb_jmp_cache idea): indirect jumps and returns hit it.
+      const slot = (linear ^ (linear >>> 12)) & JUMP_CACHE_MASK;
+      let tb = this.jumpCache[slot];
+      if (tb === null || tb.key !== key || !tb.valid) tb = this.cache.get(key) ?? null;
       // With paging the same linear address may now map elsewhere: check the physical page(s).
-      if (tb && tb.csBase === csBase && tb.physPc === cpu.mem.codePhys(linear) && this.secondPageSame(tb)) return tb;
+      if (tb !== null && tb.csBase === csBase && tb.physPc === cpu.mem.codePhys(linear) && this.secondPageSame(tb)) {
+        this.jumpCache[slot] = tb;
+        return tb;
+      }
     }
     return this.translate(maxInsns, maxInsns === this.blockInsnLimit);
   }
