@@ -16,6 +16,14 @@ export function removeDeadCode(block: IrBlock): void {
   const liveAtLabel = new Map<number, Uint8Array>();
   const keep: boolean[] = new Array(block.ops.length).fill(true);
   const markAllGlobals = () => { for (const g of globals) live[g] = 1; };
+  // The backend may leave the block at the start of the instruction after one
+  // that stored (the store hit this block's own code): all globals are observed there.
+  const smcExitAt: boolean[] = new Array(block.ops.length).fill(false);
+  let stored = false;
+  block.ops.forEach((o, i) => {
+    if (o.op === Op.InsnStart) { smcExitAt[i] = stored; stored = false; }
+    else if (o.op === Op.St) stored = true;
+  });
 
   for (let i = block.ops.length - 1; i >= 0; i--) {
     const insn = block.ops[i];
@@ -42,7 +50,7 @@ export function removeDeadCode(block: IrBlock): void {
     }
     if (insn.out >= 0) live[insn.out] = 0;
     if (insn.out2 >= 0) live[insn.out2] = 0;
-    if (observesGlobals(insn)) markAllGlobals();
+    if (observesGlobals(insn) || smcExitAt[i]) markAllGlobals();
     for (const a of insn.args) live[a] = 1;
   }
   block.ops = block.ops.filter((_, i) => keep[i]);
