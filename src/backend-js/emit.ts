@@ -11,7 +11,7 @@
 // alignment test) and touches the RAM typed array directly; everything else
 // goes to the slow-path functions of the runtime. Forward branches become
 // labelled blocks (`break Ln`), which is why the IR allows no backward branch.
-import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned } from '../tcg-ir/index.js';
+import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode } from '../tcg-ir/index.js';
 
 /** Names the generated code expects in its closure (see compile.ts). */
 export const TLB_BITS = 12;
@@ -76,7 +76,7 @@ class Emitter {
         locals.push(`${this.n(t)} = 0`);
       }
     }
-    const hasStore = b.ops.some((o) => o.op === Op.St);
+    const hasStore = b.ops.some(mayWriteCode);
     if (hasStore) locals.push('smc = 0');
     const allWritten = new Set<number>();
     for (const op of b.ops) {
@@ -202,7 +202,7 @@ class Emitter {
       case Op.Exit:
         if (this.isLoopExit(op.aux)) {
           const n = this.block.exits[op.aux].retired;
-          const smc = this.block.ops.some((o) => o.op === Op.St) ? ' && smc === 0' : '';
+          const smc = this.block.ops.some(mayWriteCode) ? ' && smc === 0' : '';
           this.line(`if (ic[0] + ${2 * n} <= ic[1] && ctl[0] === 0${smc}) { ic[0] += ${n}; continue top; }`);
         }
         this.line(`${this.writeBackAll()} return ${op.aux};`);
@@ -253,7 +253,12 @@ class Emitter {
     if (reads || writes) { const wb = this.writeBackAll(); if (wb) this.line(wb); }
     const callArgs = canFault ? [...args, String(this.insnIndex)] : args;
     const call = `H${idx}(${callArgs.join(', ')})`;
-    this.line(o ? `${o} = ${call} | 0;` : `${call};`);
+    if (h.flags & HelperFlags.CodeWrite) {
+      this.line(`if (${call} !== 0) smc = 1;`);
+      this.storeSeen = true;
+    } else {
+      this.line(o ? `${o} = ${call} | 0;` : `${call};`);
+    }
     if (writes) { const rl = this.reloadAll(); if (rl) this.line(rl); }
   }
 }

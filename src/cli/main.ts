@@ -17,7 +17,10 @@ program
   .description('A deterministic x86 PC emulator with a JIT to JavaScript')
   .version(VERSION)
   .exitOverride()
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  .configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    outputError: (s, write) => write(`rewind86: ${s}`),
+  });
 
 program
   .command('run')

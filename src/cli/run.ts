@@ -23,6 +23,7 @@ export function readGuestFile(path: string, what: string): Uint8Array {
     throw new UserError(`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code)}`);
   }
   if (st.isDirectory()) throw new UserError(`${what} ${path}: is a directory`);
+  if (!st.isFile()) throw new UserError(`${what} ${path}: not a regular file`);
   try {
     return readFileSync(path);
   } catch (e) {
@@ -32,8 +33,8 @@ export function readGuestFile(path: string, what: string): Uint8Array {
 
 export function runCommand(opts: RunOptions): number {
   if (!opts.kernel) throw new UserError('run: --kernel FILE is required (a multiboot ELF kernel)');
+  if (!/^\d+$/.test(opts.memory)) throw new UserError(`--memory: "${opts.memory}" is not a whole number of MiB`);
   const memoryMiB = Number(opts.memory);
-  if (!Number.isInteger(memoryMiB)) throw new UserError(`--memory: "${opts.memory}" is not a whole number of MiB`);
   const debugItems = opts.d ? opts.d.split(',').map((x) => x.trim()).filter(Boolean) : [];
   for (const item of debugItems) {
     if (!DEBUG_ITEMS.includes(item)) throw new UserError(`-d: unknown item "${item}" (known: ${DEBUG_ITEMS.join(', ')})`);

@@ -61,7 +61,7 @@ export class Machine {
           const ifOn = (this.cpu.s[S.EFLAGS] & F.IF) !== 0;
           const where = `0x${(this.cpu.s[S.EIP] >>> 0).toString(16)}`;
           return ifOn
-            ? { status: 0, message: `guest halted at ${where} with interrupts enabled and no interrupt source`, reason }
+            ? { status: 0, message: `guest halted at ${where} with interrupts enabled and no interrupt pending`, reason }
             : { status: 0, message: `guest halted at ${where} with interrupts disabled`, reason };
         }
         case StopReason.Stopped:

@@ -61,12 +61,19 @@ export function loadMultiboot(cpu: Cpu, opts: MultibootOptions): void {
     mem.m8.fill(0, paddr + bytes.length, paddr + memSize);
   };
   if (header.flags & 0x10000) {
+    if (header.fields.length < 5) throw new UserError(`${file}: truncated multiboot header (address fields missing)`);
     const [headerAddr, loadAddr, loadEndAddr, bssEndAddr, entryAddr] = header.fields;
+    const bad = (what: string) => new UserError(`${file}: multiboot header: ${what}`);
+    if (loadAddr > headerAddr) throw bad('load_addr is above header_addr');
     const fileOff = header.offset - (headerAddr - loadAddr);
     const loadEnd = loadEndAddr ? loadEndAddr : loadAddr + (data.length - fileOff);
-    if (fileOff < 0 || fileOff + (loadEnd - loadAddr) > data.length) throw new UserError(`${file}: multiboot a.out addresses point outside the file`);
+    if (loadEnd < loadAddr) throw bad('load_end_addr is below load_addr');
+    if (bssEndAddr && bssEndAddr < loadEnd) throw bad('bss_end_addr is below the end of the loaded image');
+    if (fileOff < 0 || fileOff + (loadEnd - loadAddr) > data.length) throw bad('load addresses point outside the file');
+    const memEnd = bssEndAddr ? bssEndAddr : loadEnd;
+    if (entryAddr < loadAddr || entryAddr >= loadEnd) throw bad(`entry_addr 0x${entryAddr.toString(16)} is outside the loaded image`);
     const bytes = data.subarray(fileOff, fileOff + (loadEnd - loadAddr));
-    place(loadAddr, bytes, Math.max(bssEndAddr ? bssEndAddr - loadAddr : 0, bytes.length), 'kernel image');
+    place(loadAddr, bytes, memEnd - loadAddr, 'kernel image');
     entry = entryAddr;
   } else {
     const elf = parseElf32(file, data);
@@ -74,6 +81,9 @@ export function loadMultiboot(cpu: Cpu, opts: MultibootOptions): void {
       place(seg.paddr, data.subarray(seg.offset, seg.offset + seg.fileSize), seg.memSize, 'ELF segment');
     }
     entry = elf.entry;
+    if (!elf.segments.some((seg) => entry >= seg.paddr && entry < seg.paddr + seg.memSize)) {
+      throw new UserError(`${file}: ELF entry point 0x${entry.toString(16)} is outside every loaded segment`);
+    }
   }
   writeInfo(cpu, opts.cmdline);
   enterProtectedMode(cpu, entry);

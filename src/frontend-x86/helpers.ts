@@ -4,6 +4,7 @@
 import { HelperFlags, type HelperDecl } from '../tcg-ir/index.js';
 
 const R = HelperFlags.ReadsState, W = HelperFlags.WritesState, X = HelperFlags.CanFault, E = HelperFlags.SideEffects;
+const CW = HelperFlags.CodeWrite;
 
 function h(name: string, flags: number): HelperDecl { return { name, flags }; }
 
@@ -25,7 +26,7 @@ export const H = {
   /** (kind, operand): daa das aaa aas aam aad; see runtime. */
   bcd: h('bcd', R | W | X),
   /** (op, size, addrSize, seg, rep): string instructions, whole rep loop included. */
-  string: h('string', R | W | X | E),
+  string: h('string', R | W | X | E | CW),
   /** (port, size) -> value */
   in: h('in', R | X | E),
   /** (port, size, value) */
@@ -46,11 +47,9 @@ export const H = {
   /** (opSize): iret. */
   iret: h('iret', R | W | X),
   /** (which, opSize, linearAddress): lgdt (0) / lidt (1) / sgdt (2) / sidt (3). */
-  descTable: h('descTable', R | W | X | E),
+  descTable: h('descTable', R | W | X | E | CW),
   /** (value, opSize): writes EFLAGS as popf does (IOPL/IF/VM rules by privilege). */
   popf: h('popf', R | W | X),
-  /** () -> full EFLAGS value. */
-  getEflags: h('getEflags', R),
   cli: h('cli', R | W | X),
   sti: h('sti', R | W | X),
   hlt: h('hlt', R | W | X),

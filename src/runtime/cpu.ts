@@ -81,14 +81,15 @@ export class Cpu {
   readLinear8(a: number): number { return this.mem.ld1(a | 0, -1) & 0xff; }
   readLinear16(a: number): number { return this.mem.ld2(a | 0, -1) & 0xffff; }
   readLinear32(a: number): number { return this.mem.ld4(a | 0, -1) | 0; }
-  writeLinear8(a: number, v: number): void { this.mem.st1(a | 0, v, -1); }
-  writeLinear16(a: number, v: number): void { this.mem.st2(a | 0, v, -1); }
-  writeLinear32(a: number, v: number): void { this.mem.st4(a | 0, v, -1); }
+  /** Linear writes return 1 when they hit the code of the block now running (see Memory.onCodeWrite). */
+  writeLinear8(a: number, v: number): number { return this.mem.st1(a | 0, v, -1); }
+  writeLinear16(a: number, v: number): number { return this.mem.st2(a | 0, v, -1); }
+  writeLinear32(a: number, v: number): number { return this.mem.st4(a | 0, v, -1); }
   readLinear(a: number, size: number): number {
     return size === 1 ? this.readLinear8(a) : size === 2 ? this.readLinear16(a) : this.readLinear32(a);
   }
-  writeLinear(a: number, size: number, v: number): void {
-    if (size === 1) this.writeLinear8(a, v); else if (size === 2) this.writeLinear16(a, v); else this.writeLinear32(a, v);
+  writeLinear(a: number, size: number, v: number): number {
+    return size === 1 ? this.writeLinear8(a, v) : size === 2 ? this.writeLinear16(a, v) : this.writeLinear32(a, v);
   }
 
   /** Current instruction count for an event inside a block: retired count at block entry plus the instruction's index. */

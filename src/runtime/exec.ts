@@ -11,6 +11,8 @@ import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
 
 const JUMP_CACHE_MASK = 4095;
+/** Translated blocks kept before the whole cache is dropped. */
+const MAX_CACHED_BLOCKS = 32768;
 
 export const enum StopReason {
   /** The icount budget was reached. */
@@ -69,7 +71,9 @@ export class Executor {
       ctl: cpu.ctl,
     };
     mem.onCodeWrite = (page) => {
-      const hit = this.cache.invalidatePage(page, this.current);
+      const cur = this.current;
+      // Blocks shortened by the icount budget are not cached, but may be running.
+      const hit = this.cache.invalidatePage(page, cur) || (cur !== null && cur.pages.includes(page));
       mem.unprotectCodePage(page);
       return hit;
     };
@@ -112,7 +116,8 @@ export class Executor {
       if (s[S.HALTED]) return StopReason.Halted;
       cpu.exitRequest = false;
       try {
-        this.runBlocks(limit, maxInsns);
+        // In an interrupt shadow with an interrupt pending: exactly one instruction, then back here.
+        this.runBlocks(maxInsns === 1 ? Math.min(limit, cpu.icount + 1) : limit, maxInsns);
       } catch (e) {
         if (!(e instanceof Fault)) {
           if (e instanceof TripleFault) return StopReason.TripleFault;
@@ -202,6 +207,8 @@ export class Executor {
 
   private translate(maxInsns: number, cacheable: boolean): TranslationBlock {
     const cpu = this.cpu, s = cpu.s, mem = cpu.mem;
+    // Like QEMU when its code buffer fills: start over rather than grow without bound.
+    if (cacheable && this.cache.size >= MAX_CACHED_BLOCKS) this.flush();
     const t0 = this.clock?.() ?? 0;
     const csBase = s[S.BASE + 1], eip = s[S.EIP];
     const dbg = this.debug;
@@ -224,12 +231,10 @@ export class Executor {
     const tb = new TranslationBlock(
       blockKey(tr.start, cpu.mode), csBase, eip, compiled.fn,
       Int32Array.from(exits.map((x) => x.target)), Int32Array.from(exits.map((x) => x.retired)),
-      tr.insnEips, pages, compiled.source, physPc,
+      tr.insnEips, pages, physPc,
     );
-    if (cacheable) {
-      this.cache.add(tb);
-      for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);
-    }
+    if (cacheable) this.cache.add(tb);
+    for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);
     this.codeBytes += compiled.source.length;
     if (dbg) {
       if (dbg.inAsm) dbg.write(`IN:\n${asm.join('\n')}\n`);

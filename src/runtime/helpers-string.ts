@@ -9,9 +9,15 @@ import { Access } from './paging.js';
 
 const enum StrOp { Movs, Cmps, Stos, Lods, Scas, Ins, Outs }
 
-export function stringOp(cpu: Cpu, op: number, size: number, addrSize: number, seg: number, rep: number, insn: number): void {
+/** Set when a write of the current string instruction hit the running block's code. */
+let codeHit = 0;
+
+/** Runs one string instruction; returns 1 when it wrote to the code of the block now running. */
+export function stringOp(cpu: Cpu, op: number, size: number, addrSize: number, seg: number, rep: number, insn: number): number {
+  codeHit = 0;
   try {
     run(cpu, op, size, addrSize, seg, rep);
+    return codeHit;
   } catch (e) {
     if (e instanceof Fault) {
       const f = new Fault(e.vector, e.errorCode, insn, e.kind, e.nextEip, e.software);
@@ -55,19 +61,19 @@ function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, r
       }
     }
     switch (op) {
-      case StrOp.Movs: cpu.writeLinear(dstAddr(), size, cpu.readLinear(srcAddr(), size)); advance(S.ESI); advance(S.EDI); break;
+      case StrOp.Movs: codeHit |= cpu.writeLinear(dstAddr(), size, cpu.readLinear(srcAddr(), size)); advance(S.ESI); advance(S.EDI); break;
       case StrOp.Cmps: {
         const a = cpu.readLinear(srcAddr(), size), b = cpu.readLinear(dstAddr(), size);
         compare(a, b); advance(S.ESI); advance(S.EDI); break;
       }
-      case StrOp.Stos: cpu.writeLinear(dstAddr(), size, s[S.EAX]); advance(S.EDI); break;
+      case StrOp.Stos: codeHit |= cpu.writeLinear(dstAddr(), size, s[S.EAX]); advance(S.EDI); break;
       case StrOp.Lods: {
         const v = cpu.readLinear(srcAddr(), size);
         s[S.EAX] = size === 4 ? v : (s[S.EAX] & ~mask) | v;
         advance(S.ESI); break;
       }
       case StrOp.Scas: compare(s[S.EAX] & mask, cpu.readLinear(dstAddr(), size)); advance(S.EDI); break;
-      case StrOp.Ins: cpu.writeLinear(dstAddr(), size, cpu.portRead(s[S.EDX] & 0xffff, size)); advance(S.EDI); break;
+      case StrOp.Ins: codeHit |= cpu.writeLinear(dstAddr(), size, cpu.portRead(s[S.EDX] & 0xffff, size)); advance(S.EDI); break;
       case StrOp.Outs: cpu.portWrite(s[S.EDX] & 0xffff, size, cpu.readLinear(srcAddr(), size)); advance(S.ESI); break;
     }
     if (!rep) return;
@@ -106,11 +112,11 @@ function bulkChunk(cpu: Cpu, op: StrOp, size: number, step: number, count: numbe
     if (sPhys < 0) return 0;
     // Element-by-element copying differs from memmove when the ranges overlap in the copy direction.
     if (step > 0 ? dPhys > sPhys && dPhys < sPhys + bytes : dPhys < sPhys && dPhys + bytes > sPhys) return 0;
-    if (mem.codePages[dPhys >>> 12]) mem.onCodeWrite(dPhys >>> 12);
+    if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys >>> 12)) codeHit = 1;
     m8.copyWithin(dPhys, sPhys, sPhys + bytes);
     return n;
   }
-  if (mem.codePages[dPhys >>> 12]) mem.onCodeWrite(dPhys >>> 12);
+  if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys >>> 12)) codeHit = 1;
   const v = cpu.s[S.EAX];
   if (size === 1) m8.fill(v & 0xff, dPhys, dPhys + bytes);
   else if (size === 2 && (dPhys & 1) === 0) mem.m16.fill(v & 0xffff, dPhys >> 1, (dPhys + bytes) >> 1);

@@ -150,7 +150,7 @@ export function rdtsc(cpu: Cpu, insn: number): void {
 }
 
 /** lgdt (0) lidt (1) sgdt (2) sidt (3) with a 6-byte memory operand at `lin`. */
-export function descTable(cpu: Cpu, which: number, opSize: number, lin: number, insn: number): void {
+export function descTable(cpu: Cpu, which: number, opSize: number, lin: number, insn: number): number {
   const s = cpu.s;
   const baseSlot = which & 1 ? S.IDTR_BASE : S.GDTR_BASE;
   const limitSlot = which & 1 ? S.IDTR_LIMIT : S.GDTR_LIMIT;
@@ -162,10 +162,9 @@ export function descTable(cpu: Cpu, which: number, opSize: number, lin: number, 
       if (opSize === 16) base &= 0xffffff;
       s[limitSlot] = limit;
       s[baseSlot] = base;
-    } else {
-      cpu.writeLinear16(lin, s[limitSlot]);
-      cpu.writeLinear32(lin + 2, opSize === 16 ? s[baseSlot] & 0xffffff : s[baseSlot]);
+      return 0;
     }
+    return cpu.writeLinear16(lin, s[limitSlot]) | cpu.writeLinear32(lin + 2, opSize === 16 ? s[baseSlot] & 0xffffff : s[baseSlot]);
   } catch (e) {
     throw withInsn(e, insn);
   }

@@ -42,7 +42,6 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.iret.name]: (os) => iret(cpu, os),
     [H.descTable.name]: (which, os, lin, insn) => descTable(cpu, which, os, lin, insn),
     [H.popf.name]: (v, os, insn) => popf(cpu, v, os, insn),
-    [H.getEflags.name]: () => cpu.eflags(),
     [H.cli.name]: (insn) => cli(cpu, insn),
     [H.sti.name]: (insn) => sti(cpu, insn),
     [H.hlt.name]: (insn) => hlt(cpu, insn),

@@ -22,7 +22,6 @@ export class TranslationBlock {
     readonly insnEips: number[],
     /** Physical pages holding the block's code. */
     readonly pages: number[],
-    readonly source: string,
     /** Physical address of the first instruction. */
     readonly physPc: number,
   ) {

@@ -33,3 +33,8 @@ export function hasSideEffects(insn: IrInsn): boolean {
       return false;
   }
 }
+
+/** True when the op may write the running block's own code (a store, or a CodeWrite helper). */
+export function mayWriteCode(insn: IrInsn): boolean {
+  return insn.op === Op.St || (insn.op === Op.Call && (insn.helper!.flags & HelperFlags.CodeWrite) !== 0);
+}

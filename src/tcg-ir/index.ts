@@ -3,5 +3,5 @@ export { IrBlock, TempKind, HelperFlags, type Temp, type IrInsn, type HelperDecl
 export { IrBuilder } from './builder.js';
 export { printBlock, tempName } from './printer.js';
 export { validateBlock } from './validate.js';
-export { mayFault, observesGlobals, clobbersGlobals, hasSideEffects } from './effects.js';
+export { mayFault, observesGlobals, clobbersGlobals, hasSideEffects, mayWriteCode } from './effects.js';
 export { optimizeBlock, foldConstants, propagateCopies, removeDeadCode, mul64 } from './passes/index.js';

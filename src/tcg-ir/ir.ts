@@ -30,6 +30,12 @@ export const enum HelperFlags {
   CanFault = 4,
   /** Has effects besides its result (I/O, memory, machine state): never removed. */
   SideEffects = 8,
+  /**
+   * Writes guest memory and returns non-zero when a write hit the code of the
+   * block now running (like a slow-path store): the block leaves before its
+   * next instruction. Such a helper has no other result.
+   */
+  CodeWrite = 16,
 }
 
 export interface HelperDecl {

@@ -8,6 +8,7 @@
 #                                        Linux program (skips guests whose
 #                                        directory holds a MULTIBOOT_ONLY file)
 #   GUEST_DEBUG=1 test/guests/build.sh   build with -g and keep the debug info
+#   OUT_DIR=dir test/guests/build.sh ... build into dir instead (see below)
 #
 # Layout: a guest is a directory test/guests/<name>/ or bench/guests/<name>/
 # holding *.c and/or *.S files; it is linked with test/guests/lib (crt0.S,
@@ -17,6 +18,11 @@
 # GUEST_DEBUG=1 writes to .../bin-debug/<name>.elf instead, so the committed
 # binaries stay untouched. Linux builds go to test/guests/build/linux/<name>.
 # Object files go to test/guests/build/ (not committed).
+# With OUT_DIR set (a path relative to the caller's directory, or absolute),
+# nothing in the repository is written: kernels go to $OUT_DIR/<name>.elf,
+# Linux builds to $OUT_DIR/linux/<name>, object files to $OUT_DIR/build/.
+# The files are the same as in the default layout (tests use this to check
+# that a committed binary is up to date).
 #
 # Requires gcc with 32-bit multilib support (Debian: gcc-multilib) and
 # binutils. The flags are fixed here, paths are relative to the repository
@@ -24,10 +30,17 @@
 # produce identical files.
 set -euo pipefail
 
+OUT_DIR=${OUT_DIR:-}
+if [ -n "$OUT_DIR" ]; then
+    mkdir -p "$OUT_DIR"
+    OUT_DIR=$(cd "$OUT_DIR" && pwd)    # absolute, before the cd below
+fi
+
 cd "$(dirname "$0")/../.."          # repository root
 ROOT=$(pwd)
 LIB=test/guests/lib
-BUILD=test/guests/build
+BUILD=${OUT_DIR:+$OUT_DIR/build}
+BUILD=${BUILD:-test/guests/build}
 
 CC=${CC:-gcc}
 OBJCOPY=${OBJCOPY:-objcopy}
@@ -37,7 +50,7 @@ names=()
 for arg in "$@"; do
     case "$arg" in
         --linux) linux=1 ;;
-        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
         -*) echo "build.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
         *) names+=("$arg") ;;
     esac
@@ -114,7 +127,11 @@ build_guest() {
         compile "$dir/$s" "$obj"
         objs+=("$obj")
     done
-    out="$(dirname "$dir")/$BINDIR/$name.elf"
+    if [ -n "$OUT_DIR" ]; then
+        out="$OUT_DIR/$name.elf"
+    else
+        out="$(dirname "$dir")/$BINDIR/$name.elf"
+    fi
     mkdir -p "$(dirname "$out")"
     "$CC" "${LDFLAGS_MB[@]}" -o "$out.tmp" "${RT_MB[@]}" "${objs[@]}" "${LIBGCC[@]}"
     if [ "$BINDIR" = bin ]; then
@@ -131,7 +148,12 @@ build_guest() {
             compile "$dir/$s" "$obj"
             lobjs+=("$obj")
         done
-        lout="$BUILD/linux/$name"
+        if [ -n "$OUT_DIR" ]; then
+            mkdir -p "$OUT_DIR/linux"
+            lout="$OUT_DIR/linux/$name"
+        else
+            lout="$BUILD/linux/$name"
+        fi
         "$CC" -m32 -static -no-pie -o "$lout" "${RT_LINUX[@]}" "${lobjs[@]}"
         echo "built $lout (Linux, gcc -m32)"
     fi

@@ -6,7 +6,7 @@
 // nobody reads are never computed.
 import { type IrBlock, type IrInsn, TempKind } from '../ir.js';
 import { Op } from '../ops.js';
-import { hasSideEffects, observesGlobals } from '../effects.js';
+import { hasSideEffects, observesGlobals, mayWriteCode } from '../effects.js';
 
 export function removeDeadCode(block: IrBlock): void {
   const globals: number[] = [];
@@ -22,7 +22,7 @@ export function removeDeadCode(block: IrBlock): void {
   let stored = false;
   block.ops.forEach((o, i) => {
     if (o.op === Op.InsnStart) { smcExitAt[i] = stored; stored = false; }
-    else if (o.op === Op.St) stored = true;
+    else if (mayWriteCode(o)) stored = true;
   });
 
   for (let i = block.ops.length - 1; i >= 0; i--) {

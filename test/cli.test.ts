@@ -1,0 +1,207 @@
+// The command line, as a user meets it: the built CLI (dist/cli/main.js, built
+// once by `npx tsc -p .`) spawned with real files. Covers a normal run,
+// --stats, -d, and the bad-input rule of DESIGN.md: a one-line error naming
+// the file or field, exit status 1, no stack trace, no file changed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { multibootHeader, multibootKernel, elf32 } from './support/elf.js';
+import { makeTempDir, REPO, repoPath } from './support/guests.js';
+
+const CLI = repoPath('dist/cli/main.js');
+const HELLO = repoPath('test/guests/bin/hello.elf');
+/** hello.elf's entry point (e_entry), as -d prints addresses: 0x%08x. */
+const HELLO_ENTRY = `0x${readFileSync(HELLO).readUInt32LE(24).toString(16).padStart(8, '0')}`;
+const STATS_LINE = /^stats: icount=\d+ seconds=[\d.]+ mips=[\d.]+ tbs=\d+$/;
+
+let work = '';
+
+interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): CliResult {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** path -> size, mtime and hash of every file under `dir`. */
+function snapshot(dir: string, into = new Map<string, string>()): Map<string, string> {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      into.set(`${p}/`, `dir ${st.mtimeMs}`);
+      snapshot(p, into);
+    } else {
+      const hash = createHash('sha256').update(readFileSync(p)).digest('hex');
+      into.set(p, `${st.size} ${st.mtimeMs} ${hash}`);
+    }
+  }
+  return into;
+}
+
+/** Everything a failing run could touch: the working directory and the committed guests. */
+function userFiles(): Map<string, string> {
+  return snapshot(repoPath('test/guests/bin'), snapshot(work));
+}
+
+function lines(text: string): string[] {
+  return text.split('\n').filter((l, i, all) => !(l === '' && i === all.length - 1));
+}
+
+beforeAll(() => {
+  const r = spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npx tsc -p . failed (status ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  work = makeTempDir('cli');
+}, 180_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('rewind86 run', () => {
+  it('boots hello.elf: its lines, the --append command line, exit status 1 via isa-debug-exit', () => {
+    const r = cli(['run', '--kernel', HELLO, '--append', 'console=ttyS0 foo="a b"', '--memory', '16']);
+    expect(r.stderr).toBe('');
+    const out = lines(r.stdout);
+    expect(out).toContain('Hello from rewind86 guest');
+    expect(out).toContain('multiboot magic=0x2badb002 (ok)');
+    expect(out).toContain(`mem_lower=639 KiB mem_upper=${16 * 1024 - 1024} KiB`);
+    expect(out).toContain('cmdline="console=ttyS0 foo="a b""');
+    expect(r.status).toBe(1); // (0 << 1) | 1
+  });
+
+  it('--stats ends stderr with one statistics line', () => {
+    const r = cli(['run', '--kernel', HELLO, '--stats']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Hello from rewind86 guest');
+    expect(r.stderr.endsWith('\n')).toBe(true);
+    const err = lines(r.stderr);
+    expect(err[err.length - 1]).toMatch(STATS_LINE);
+    const icount = Number(/icount=(\d+)/.exec(err[err.length - 1])![1]);
+    expect(icount).toBeGreaterThan(1000);
+  });
+
+  it('-d in_asm disassembles each block on stderr, starting with the entry point', () => {
+    const r = cli(['run', '--kernel', HELLO, '-d', 'in_asm']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Hello from rewind86 guest');
+    expect(r.stderr).toMatch(/^IN:$/m);
+    // crt0.S's _start begins with cli.
+    expect(r.stderr).toMatch(new RegExp(`^${HELLO_ENTRY}:\\s+cli$`, 'm'));
+  });
+
+  it('-d exec prints a Trace line per block executed', () => {
+    const r = cli(['run', '--kernel', HELLO, '-d', 'exec']);
+    expect(r.status).toBe(1);
+    const traces = lines(r.stderr).filter((l) => l.startsWith('Trace: '));
+    expect(traces.length).toBeGreaterThan(10);
+    expect(traces[0]).toContain(HELLO_ENTRY.slice(2));
+  });
+
+  it('-d op,out_js prints the IR and the generated JavaScript', () => {
+    const r = cli(['run', '--kernel', HELLO, '-d', 'op,out_js']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^OP:$/m);
+    expect(r.stderr).toMatch(/^OUT:$/m);
+  });
+
+  it('a guest that halts with interrupts disabled: exit status 0, one line saying it halted', () => {
+    const file = join(work, 'cli-hlt.elf');
+    writeFileSync(file, multibootKernel([0xfa, 0xf4])); // cli; hlt
+    const r = cli(['run', '--kernel', file]);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^rewind86: [^\n]*halted[^\n]*\n$/);
+    expect(r.stderr).toContain('interrupts disabled');
+    expect(r.status).toBe(0);
+  });
+});
+
+describe('bad input: one line "rewind86: error: ...", exit status 1, no stack trace, no file changed', () => {
+  // Each case: the arguments (files are made in the working directory first) and
+  // what the message must name.
+  const cases: Array<{ name: string; args: () => string[]; names: string }> = [
+    { name: 'a missing kernel file', args: () => ['run', '--kernel', 'no-such-kernel.elf'], names: 'no-such-kernel.elf' },
+    {
+      name: 'a directory as the kernel',
+      args: () => {
+        mkdirSync(join(work, 'a-directory'), { recursive: true });
+        return ['run', '--kernel', 'a-directory'];
+      },
+      names: 'a-directory',
+    },
+    {
+      name: 'a non-ELF file',
+      args: () => {
+        writeFileSync(join(work, 'notes.txt'), 'just some text\n'.repeat(100));
+        return ['run', '--kernel', 'notes.txt'];
+      },
+      names: 'notes.txt',
+    },
+    {
+      name: 'a non-ELF file with a multiboot header',
+      args: () => {
+        const bytes = new Uint8Array(4096);
+        bytes.set(multibootHeader(), 64);
+        writeFileSync(join(work, 'not-elf.bin'), bytes);
+        return ['run', '--kernel', 'not-elf.bin'];
+      },
+      names: 'not-elf.bin',
+    },
+    {
+      name: 'an ELF without a multiboot header',
+      args: () => {
+        writeFileSync(join(work, 'plain.elf'), elf32({ paddr: 0x100000, bytes: new Uint8Array([0xfa, 0xf4]) }));
+        return ['run', '--kernel', 'plain.elf'];
+      },
+      names: 'plain.elf',
+    },
+    ...(existsSync('/bin/true')
+      ? [{ name: 'a host program (/bin/true)', args: () => ['run', '--kernel', '/bin/true'], names: '/bin/true' }]
+      : []),
+    {
+      name: 'a truncated ELF (the first 200 bytes of hello.elf)',
+      args: () => {
+        writeFileSync(join(work, 'truncated.elf'), readFileSync(HELLO).subarray(0, 200));
+        return ['run', '--kernel', 'truncated.elf'];
+      },
+      names: 'truncated.elf',
+    },
+    {
+      name: 'a kernel larger than guest memory (PT_LOAD memsz 8 MiB, --memory 4)',
+      args: () => {
+        writeFileSync(join(work, 'huge.elf'), multibootKernel([0xfa, 0xf4], { memSize: 8 << 20 }));
+        return ['run', '--kernel', 'huge.elf', '--memory', '4'];
+      },
+      names: 'huge.elf',
+    },
+    { name: '--memory 0', args: () => ['run', '--kernel', HELLO, '--memory', '0'], names: '--memory' },
+    { name: '--memory abc', args: () => ['run', '--kernel', HELLO, '--memory', 'abc'], names: '--memory' },
+    { name: '--memory 1.5', args: () => ['run', '--kernel', HELLO, '--memory', '1.5'], names: '--memory' },
+    { name: 'run without --kernel', args: () => ['run'], names: '--kernel' },
+    { name: '-d with an unknown item', args: () => ['run', '--kernel', HELLO, '-d', 'in_asm,bogus'], names: 'bogus' },
+    // A wrong flag is bad input too (DESIGN.md, Conventions).
+    { name: 'an unknown option', args: () => ['run', '--kernel', HELLO, '--bogus-option'], names: '--bogus-option' },
+    { name: 'an option without its value', args: () => ['run', '--kernel'], names: '--kernel' },
+  ];
+
+  for (const c of cases) {
+    it(c.name, () => {
+      const args = c.args();
+      const before = userFiles();
+      const r = cli(args);
+      expect(r.stderr).toMatch(/^rewind86: error: [^\n]+\n$/);
+      expect(r.stderr).not.toMatch(/^ {4}at /m);
+      expect(r.stderr).toContain(c.names);
+      expect(r.stdout).toBe('');
+      expect(r.status).toBe(1);
+      expect(userFiles()).toEqual(before);
+    });
+  }
+});
