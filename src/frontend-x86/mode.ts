@@ -11,7 +11,7 @@ export const enum ModeBit {
   Protected = 1 << 8,
 }
 
-/** Bits 2..7: segment n (a Seg) has base 0 and limit 4 GiB, so no base add and no limit check. */
+/** Bits 2..7: segment n (a Seg) has base 0 and limit 4 GiB, so no base add and no limit check. (A mode stays below 1024: see runtime/tb.ts blockKey.) */
 export const FLAT_SHIFT = 2;
 
 export function isFlat(mode: number, seg: number): boolean {

@@ -181,22 +181,29 @@ export class Executor {
   }
 
   private lookup(maxInsns: number): TranslationBlock {
-    const cpu = this.cpu, s = cpu.s;
-    const csBase = s[S.BASE + 1];
-    const linear = (csBase + s[S.EIP]) | 0;
-    const key = blockKey(linear, cpu.mode);
+    const cpu = this.cpu, s = cpu.s, mem = cpu.mem;
+    const csBase = s[S.BASE + 1], eip = s[S.EIP];
+    const linear = (csBase + eip) | 0;
     if (maxInsns === this.blockInsnLimit) {
-      // A direct-mapped cache in front of the map (QEMU's tb_jmp_cache idea): indirect jumps and returns hit it.
+      // A direct-mapped cache by linear address in front of the map (QEMU's tb_jmp_cache idea).
       const slot = (linear ^ (linear >>> 12)) & JUMP_CACHE_MASK;
+      const phys = mem.codePhys(linear);
       let tb = this.jumpCache[slot];
-      if (tb === null || tb.key !== key || !tb.valid) tb = this.cache.get(key) ?? null;
-      // With paging the same linear address may now map elsewhere: check the physical page(s).
-      if (tb !== null && tb.csBase === csBase && tb.physPc === cpu.mem.codePhys(linear) && this.secondPageSame(tb)) {
+      if (tb === null || !tb.valid || tb.physPc !== phys || !this.matches(tb, csBase, eip)) {
+        tb = this.cache.get(blockKey(phys, cpu.mode)) ?? null;
+        if (tb !== null && !this.matches(tb, csBase, eip)) tb = null;
+      }
+      if (tb !== null) {
         this.jumpCache[slot] = tb;
         return tb;
       }
     }
     return this.translate(maxInsns, maxInsns === this.blockInsnLimit);
+  }
+
+  /** A block found by physical address fits when it was made for the same CS base, EIP and mode, and its second page still maps where it did. */
+  private matches(tb: TranslationBlock, csBase: number, eip: number): boolean {
+    return tb.eip === eip && tb.csBase === csBase && tb.key % 1024 === this.cpu.mode && this.secondPageSame(tb);
   }
 
   private secondPageSame(tb: TranslationBlock): boolean {
@@ -229,7 +236,7 @@ export class Executor {
     const lastPage = mem.codePhys((tr.end - 1) | 0) >>> 12;
     const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
     const tb = new TranslationBlock(
-      blockKey(tr.start, cpu.mode), csBase, eip, compiled.fn,
+      blockKey(physPc, cpu.mode), csBase, eip, compiled.fn,
       Int32Array.from(exits.map((x) => x.target)), Int32Array.from(exits.map((x) => x.retired)),
       tr.insnEips, pages, physPc,
     );

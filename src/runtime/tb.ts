@@ -1,6 +1,7 @@
-// Translation blocks and their cache. A block is keyed by the linear
+// Translation blocks and their cache. A block is keyed by the physical
 // address of its first instruction and the translation mode; it remembers
-// the physical pages its code came from so a write there can invalidate it.
+// the CS base and EIP it was made for (its code has them built in) and the
+// physical pages its code came from, so a write there invalidates it.
 import { type BlockFunction } from '../backend-js/index.js';
 
 export class TranslationBlock {
@@ -31,8 +32,9 @@ export class TranslationBlock {
   get insnCount(): number { return this.insnEips.length - 1; }
 }
 
-export function blockKey(linear: number, mode: number): number {
-  return (linear >>> 0) * 1024 + mode;
+/** Cache key: physical address and translation mode (mode < 1024). */
+export function blockKey(phys: number, mode: number): number {
+  return (phys >>> 0) * 1024 + mode;
 }
 
 export class TbCache {
