@@ -6,10 +6,9 @@
 //
 // One test per case (taken from cases.c, so a new case gets a test), so a
 // failure names the case and shows the guest's own explanation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { buildGuests, firstDifference, makeTempDir, repoPath, runKernel, type KernelRun } from './support/guests.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describeUpToDate, repoPath, runKernel, type KernelRun } from './support/guests.js';
 
 const KERNEL = repoPath('test/guests/bin/exceptions.elf');
 
@@ -29,26 +28,7 @@ beforeAll(() => {
   if (lines[lines.length - 1] === '') lines.pop();
 });
 
-describe('exceptions.elf is up to date with its sources', () => {
-  let dir = '';
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('a rebuild from source gives the committed binary (or, with another toolchain, the same output)', () => {
-    dir = makeTempDir('exceptions');
-    buildGuests('test/guests/build.sh', dir, ['exceptions']);
-    const rebuilt = readFileSync(join(dir, 'exceptions.elf'));
-    if (rebuilt.equals(readFileSync(KERNEL))) return;
-    // The build is deterministic for one toolchain; another compiler version
-    // gives other bytes. Then the two binaries must at least behave the same.
-    const diff = firstDifference(run.output, runKernel(join(dir, 'exceptions.elf')).output, {
-      expected: 'test/guests/bin/exceptions.elf',
-      actual: 'rebuilt exceptions.elf',
-    });
-    if (diff !== null) expect.fail(`the committed exceptions.elf is stale (rebuild it with test/guests/build.sh exceptions): ${diff}`);
-  });
-});
+describeUpToDate('exceptions', (k) => runKernel(k).output);
 
 describe('exceptions.elf under rewind86', () => {
   it('cases.c lists the cases', () => {

@@ -15,13 +15,12 @@
 // The same guest runs under QEMU with `-append pit` (the PC's PIT and PIC
 // instead of the test device; every case with vector 0x20 passes there) and
 // with `-append soft` (software INT only).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { Machine, type RunResult } from '../src/devices/index.js';
 import { S, F } from '../src/frontend-x86/index.js';
 import { type InterruptSource } from '../src/runtime/index.js';
-import { buildGuests, firstDifference, makeTempDir, repoPath } from './support/guests.js';
+import { describeUpToDate, repoPath } from './support/guests.js';
 
 const KERNEL = repoPath('test/guests/bin/irq.elf');
 const MAX_ICOUNT = 50_000_000;
@@ -190,24 +189,7 @@ const sym = (name: string) => {
   return v;
 };
 
-describe('irq.elf is up to date with its sources', () => {
-  let dir = '';
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('a rebuild from source gives the committed binary (or, with another toolchain, the same output)', () => {
-    dir = makeTempDir('irq');
-    buildGuests('test/guests/build.sh', dir, ['irq']);
-    const rebuilt = readFileSync(join(dir, 'irq.elf'));
-    if (rebuilt.equals(readFileSync(KERNEL))) return;
-    const diff = firstDifference(runIrq(KERNEL, '', true).output, runIrq(join(dir, 'irq.elf'), '', true).output, {
-      expected: 'test/guests/bin/irq.elf',
-      actual: 'rebuilt irq.elf',
-    });
-    if (diff !== null) expect.fail(`the committed irq.elf is stale (rebuild it with test/guests/build.sh irq): ${diff}`);
-  }, 300_000);
-});
+describeUpToDate('irq', (k) => runIrq(k, '', true).output);
 
 describe('irq.elf with the test interrupt device', () => {
   let run: IrqRun;

@@ -18,11 +18,10 @@
 //    translation that is not cached), as happens whenever a deadline falls
 //    inside a block;
 //  - in fixed slices of the icount budget (the output must not change).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { Machine, type RunResult } from '../src/devices/index.js';
-import { buildGuests, firstDifference, makeTempDir, repoPath } from './support/guests.js';
+import { describeUpToDate, firstDifference, repoPath } from './support/guests.js';
 
 const KERNEL = repoPath('test/guests/bin/smc.elf');
 const MARK_PORT = 0xe8;
@@ -86,24 +85,7 @@ function expectAllPass(run: GuestRun): void {
   expect({ status: run.result.status, message: run.result.message }).toEqual({ status: 1, message: '' });
 }
 
-describe('smc.elf is up to date with its sources', () => {
-  let dir = '';
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('a rebuild from source gives the committed binary (or, with another toolchain, the same output)', () => {
-    dir = makeTempDir('smc');
-    buildGuests('test/guests/build.sh', dir, ['smc']);
-    const rebuilt = readFileSync(join(dir, 'smc.elf'));
-    if (rebuilt.equals(readFileSync(KERNEL))) return;
-    const diff = firstDifference(runSmc(KERNEL).output, runSmc(join(dir, 'smc.elf')).output, {
-      expected: 'test/guests/bin/smc.elf',
-      actual: 'rebuilt smc.elf',
-    });
-    if (diff !== null) expect.fail(`the committed smc.elf is stale (rebuild it with test/guests/build.sh smc): ${diff}`);
-  }, 300_000);
-});
+describeUpToDate('smc', (k) => runSmc(k).output);
 
 describe('smc.elf under rewind86', () => {
   let whole: GuestRun;

@@ -1,6 +1,7 @@
 // Shared by the guest-driven tests: building the test guests from source into
 // a temporary directory, running a multiboot kernel in-process, and comparing
 // two outputs line by line.
+import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -143,4 +144,28 @@ export function firstDifference(
     }
   }
   return msg;
+}
+
+/**
+ * A test that the committed test/guests/bin/<name>.elf matches its sources:
+ * a rebuild gives the same bytes or, with another toolchain, the same output
+ * (`run` returns a guest's output for a kernel path).
+ */
+export function describeUpToDate(name: string, run: (kernel: string) => Buffer | string): void {
+  const kernel = repoPath(`test/guests/bin/${name}.elf`);
+  describe(`${name}.elf is up to date with its sources`, () => {
+    let dir = '';
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('a rebuild from source gives the committed binary (or, with another toolchain, the same output)', () => {
+      dir = makeTempDir(name);
+      buildGuests('test/guests/build.sh', dir, [name]);
+      const rebuilt = join(dir, `${name}.elf`);
+      if (readFileSync(rebuilt).equals(readFileSync(kernel))) return;
+      const diff = firstDifference(run(kernel), run(rebuilt), { expected: `test/guests/bin/${name}.elf`, actual: `rebuilt ${name}.elf` });
+      if (diff !== null) expect.fail(`the committed ${name}.elf is stale (rebuild it with test/guests/build.sh ${name}): ${diff}`);
+    }, 300_000);
+  });
 }
