@@ -121,6 +121,16 @@ describe('rewind86 run', () => {
     expect(r.stderr).toContain('interrupts disabled');
     expect(r.status).toBe(0);
   });
+
+  it('a triple fault: exit status 3, one line saying so', () => {
+    // lidt with limit 0, then ud2: #UD cannot be delivered (#GP), nor can that
+    // #GP (contributory twice: #DF), nor the #DF: a triple fault.
+    const file = join(work, 'cli-triple.elf');
+    writeFileSync(file, multibootKernel([0x6a, 0x00, 0x6a, 0x00, 0x0f, 0x01, 0x1c, 0x24, 0x0f, 0x0b]));
+    const r = cli(['run', '--kernel', file]);
+    expect(r.stderr).toMatch(/^rewind86: triple fault at EIP 0x[0-9a-f]+[^\n]*\n$/);
+    expect(r.status).toBe(3);
+  });
 });
 
 describe('bad input: one line "rewind86: error: ...", exit status 1, no stack trace, no file changed', () => {
