@@ -144,12 +144,13 @@ export class Executor {
       const e = tb.fn(s);
       cpu.icount += tb.exitRetired[e];
       if (cpu.exitRequest || cpu.icount >= limit) return;
+      // A constant exit's link always fits; a computed exit's link remembers the last target, which fits if EIP and CS base match.
       let next = tb.links[e];
-      if (next === null || !next.valid) {
+      if (next === null || !next.valid || (tb.exitTarget[e] < 0 && (next.eip !== s[S.EIP] || next.csBase !== s[S.BASE + 1]))) {
         this.current = null;
         next = this.lookup(this.blockInsnLimit);
         // Chain only within one page: a jump elsewhere may land on a page whose mapping changed.
-        if (tb.exitTarget[e] >= 0 && tb.valid && this.cache.get(next.key) === next && next.pages.length === 1 &&
+        if (tb.valid && this.cache.get(next.key) === next && next.pages.length === 1 &&
             ((tb.csBase + tb.eip) >>> 12) === ((next.csBase + next.eip) >>> 12)) tb.links[e] = next;
       }
       tb = next;
