@@ -46,6 +46,8 @@ export class Executor {
   private readonly ctx: CodeContext;
   private current: TranslationBlock | null = null;
   private stopFlag = false;
+  /** The icount the current run() stops at. */
+  private limit = Infinity;
   irqSource: InterruptSource | null = null;
   debug: DebugLog | null = null;
   /** Host clock for translation statistics only (injected by the host boundary; never affects the guest). */
@@ -92,13 +94,25 @@ export class Executor {
     this.cpu.mem.codePages.fill(0);
   }
 
+  /**
+   * Lowers the icount limit of the run in progress: a device scheduled an
+   * event earlier than the run was planned to stop. The run stops at the
+   * next block boundary (port I/O ends its block) or at `icount` if later.
+   */
+  lowerLimit(icount: number): void {
+    if (icount < this.limit) this.limit = icount;
+    if (icount < this.cpu.ic[1]) this.cpu.ic[1] = icount;
+    this.cpu.exitRequest = true;
+  }
+
   /** Runs until icount reaches `limit`, the CPU halts with nothing to wake it, or stop(). */
   run(limit: number): StopReason {
     const cpu = this.cpu, s = cpu.s;
     this.stopFlag = false;
+    this.limit = limit;
     for (;;) {
       if (this.stopFlag) return StopReason.Stopped;
-      if (cpu.icount >= limit) return StopReason.Budget;
+      if (cpu.icount >= this.limit) return StopReason.Budget;
       const irq = this.irqSource;
       let maxInsns = this.blockInsnLimit;
       if (s[S.IRQ_SHADOW]) {
@@ -117,7 +131,7 @@ export class Executor {
       cpu.exitRequest = false;
       try {
         // In an interrupt shadow with an interrupt pending: exactly one instruction, then back here.
-        this.runBlocks(maxInsns === 1 ? Math.min(limit, cpu.icount + 1) : limit, maxInsns);
+        this.runBlocks(maxInsns === 1 ? Math.min(this.limit, cpu.icount + 1) : this.limit, maxInsns);
       } catch (e) {
         if (!(e instanceof Fault)) {
           if (e instanceof TripleFault) return StopReason.TripleFault;
@@ -128,22 +142,23 @@ export class Executor {
     }
   }
 
+  /** Runs blocks until icount reaches the limit in cpu.ic[1] (which lowerLimit may lower) or an exit is requested. */
   private runBlocks(limit: number, firstMax: number): void {
-    const cpu = this.cpu, s = cpu.s;
+    const cpu = this.cpu, s = cpu.s, ic = cpu.ic;
     const trace = this.debug?.exec ? this.debug : null;
-    cpu.ic[1] = limit;
+    ic[1] = limit;
     this.current = null;
     let tb = this.lookup(firstMax);
     for (;;) {
-      if (limit - cpu.icount < tb.insnCount) {
+      if (ic[1] - ic[0] < tb.insnCount) {
         this.current = null;
-        tb = this.translate(limit - cpu.icount, false);
+        tb = this.translate(ic[1] - ic[0], false);
       }
       this.current = tb;
       if (trace !== null) trace.write(`Trace: [${hex(tb.csBase)}:${hex(tb.eip)}] icount=${cpu.icount}`);
       const e = tb.fn(s);
-      cpu.icount += tb.exitRetired[e];
-      if (cpu.exitRequest || cpu.icount >= limit) return;
+      ic[0] += tb.exitRetired[e];
+      if (cpu.exitRequest || ic[0] >= ic[1]) return;
       // A constant exit's link always fits; a computed exit's link remembers the last target, which fits if EIP and CS base match.
       let next = tb.links[e];
       if (next === null || !next.valid || (tb.exitTarget[e] < 0 && (next.eip !== s[S.EIP] || next.csBase !== s[S.BASE + 1]))) {
