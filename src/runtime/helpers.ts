@@ -28,9 +28,19 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.softint.name]: (vector, nextEip, check, insn) => { throw new Fault(vector, -1, insn, FaultKind.Trap, nextEip, check === 1); },
     [H.div.name]: (kind, divisor, insn) => divide(cpu, kind, divisor, insn),
     [H.bcd.name]: (kind, imm, insn) => bcdAdjust(cpu, kind, imm, insn),
-    [H.string.name]: (op, size, addrSize, seg, rep, insn) => stringOp(cpu, op, size, addrSize, seg, rep, insn),
-    [H.in.name]: (port, size, insn) => { cpu.ioInsn = insn; return cpu.portRead(port, size); },
-    [H.out.name]: (port, size, value, insn) => { cpu.ioInsn = insn; cpu.portWrite(port, size, value); },
+    [H.string.name]: (op, size, addrSize, seg, rep, insn) => {
+      cpu.ioInsn = insn; // ins/outs reach devices
+      try { return stringOp(cpu, op, size, addrSize, seg, rep, insn); } finally { cpu.ioInsn = 0; }
+    },
+    // Port I/O happens at an exact icount: devices see the instructions of this block before it (cpu.ioInsn).
+    [H.in.name]: (port, size, insn) => {
+      cpu.ioInsn = insn;
+      try { return cpu.portRead(port, size); } finally { cpu.ioInsn = 0; }
+    },
+    [H.out.name]: (port, size, value, insn) => {
+      cpu.ioInsn = insn;
+      try { cpu.portWrite(port, size, value); } finally { cpu.ioInsn = 0; }
+    },
     [H.cpuid.name]: () => cpuid(cpu),
     [H.rdtsc.name]: (insn) => rdtsc(cpu, insn),
     [H.rdmsr.name]: (insn) => rdmsr(cpu, insn),
