@@ -1,17 +1,40 @@
-// The machine of the CPU-core issue: RAM, the CPU, a COM1 transmitter and
-// QEMU's isa-debug-exit, with a multiboot kernel loaded. Later issues add
-// the interrupt-driven PC devices and the Linux loader here.
+// The PC: RAM, the CPU, the virtual clock and the devices, with a kernel
+// loaded. runUntil() is the one way time moves forward: it runs the CPU to
+// an icount, firing timers at their exact icounts in between; what happens
+// when the CPU halts (warp to the next timer, or wait for input) is decided
+// by the caller, the replay layer, which is the only source of input.
 import { Cpu, Memory, IoBus, Executor, StopReason, type DebugLog } from '../runtime/index.js';
 import { S, F } from '../frontend-x86/index.js';
 import { SerialTransmitter } from './serial-tx.js';
 import { attachDebugExit } from './debug-exit.js';
 import { loadMultiboot } from './multiboot.js';
 import { UserError } from './errors.js';
+import { VirtualClock, DEFAULT_ICOUNT_SHIFT } from './clock.js';
+import { type Device } from './device.js';
 
 export interface MachineOptions {
   memoryMiB: number;
   /** Receives every byte the guest writes to COM1. */
   serialOut: (byte: number) => void;
+  /** Virtual ns per instruction = 2^shift (QEMU's -icount shift=N). */
+  icountShift?: number;
+  /** Unix ms the RTC starts from (recorded by the replay layer). */
+  startTimeMs?: number;
+}
+
+/** Why runUntil() returned. */
+export type MachineStopKind =
+  | 'limit' // the icount limit was reached
+  | 'exit' // the guest wrote to isa-debug-exit
+  | 'poweroff' // hlt with interrupts disabled
+  | 'halted' // hlt with interrupts enabled: the caller warps to the next timer or waits for input
+  | 'triple-fault'
+  | 'stopped'; // stop() was called
+
+export interface MachineStop {
+  kind: MachineStopKind;
+  /** Exit status for 'exit'; 0 for 'poweroff'; 3 for 'triple-fault'. */
+  status: number;
 }
 
 export interface RunResult {
@@ -27,13 +50,17 @@ export class Machine {
   readonly io = new IoBus();
   readonly cpu: Cpu;
   readonly exec: Executor;
+  readonly clock: VirtualClock;
+  readonly devices: Device[] = [];
   private exitStatus: number | null = null;
 
-  constructor(opts: MachineOptions) {
+  constructor(readonly opts: MachineOptions) {
     if (!(opts.memoryMiB >= 2 && opts.memoryMiB <= 2048)) throw new UserError(`--memory: ${opts.memoryMiB} MiB is outside 2..2048`);
     this.mem = new Memory(opts.memoryMiB * 1024 * 1024);
     this.cpu = new Cpu(this.mem, this.io);
     this.exec = new Executor(this.cpu);
+    this.clock = new VirtualClock(this.cpu, opts.icountShift ?? DEFAULT_ICOUNT_SHIFT);
+    this.clock.onDeadline = (icount) => this.exec.lowerLimit(icount);
     new SerialTransmitter(opts.serialOut).attach(this.io);
     attachDebugExit(this.io, (status) => {
       this.exitStatus = status;
@@ -47,26 +74,52 @@ export class Machine {
 
   set debug(d: DebugLog | null) { this.exec.debug = d; }
 
-  /** Runs until the guest ends the run, or `maxIcount` instructions have retired. */
+  /** Runs until icount reaches `limit` or something stops the machine (see MachineStopKind). */
+  runUntil(limit: number): MachineStop {
+    const cpu = this.cpu, clock = this.clock;
+    for (;;) {
+      clock.runDue();
+      if (this.exitStatus !== null) return { kind: 'exit', status: this.exitStatus };
+      if (cpu.icount >= limit) return { kind: 'limit', status: 0 };
+      const reason = this.exec.run(Math.min(limit, clock.icountFor(clock.nextDeadline())));
+      if (this.exitStatus !== null) return { kind: 'exit', status: this.exitStatus };
+      switch (reason) {
+        case StopReason.Budget: continue;
+        case StopReason.TripleFault: return { kind: 'triple-fault', status: 3 };
+        case StopReason.Stopped: return { kind: 'stopped', status: 0 };
+        case StopReason.Halted:
+          return (cpu.s[S.EFLAGS] & F.IF) !== 0 ? { kind: 'halted', status: 0 } : { kind: 'poweroff', status: 0 };
+      }
+    }
+  }
+
+  /** A halted CPU jumps virtual time to the next timer deadline. False when no timer is armed (only input can wake it). */
+  warp(): boolean {
+    const d = this.clock.nextDeadline();
+    if (d === Infinity) return false;
+    this.clock.warpTo(d);
+    return true;
+  }
+
+  /** Runs with no input at all: warping through halts, until the guest ends the run or `maxIcount`. */
   run(maxIcount = Infinity): RunResult {
     for (;;) {
-      const reason = this.exec.run(maxIcount);
-      if (this.exitStatus !== null) return { status: this.exitStatus, message: '', reason };
-      switch (reason) {
-        case StopReason.Budget:
-          return { status: 0, message: `stopped at icount ${this.cpu.icount}`, reason };
-        case StopReason.TripleFault:
-          return { status: 3, message: `triple fault at EIP 0x${(this.cpu.s[S.EIP] >>> 0).toString(16)}: the CPU would reset`, reason };
-        case StopReason.Halted: {
-          const ifOn = (this.cpu.s[S.EFLAGS] & F.IF) !== 0;
-          const where = `0x${(this.cpu.s[S.EIP] >>> 0).toString(16)}`;
-          return ifOn
-            ? { status: 0, message: `guest halted at ${where} with interrupts enabled and no interrupt pending`, reason }
-            : { status: 0, message: `guest halted at ${where} with interrupts disabled`, reason };
-        }
-        case StopReason.Stopped:
-          return { status: 0, message: 'stopped', reason };
-      }
+      const stop = this.runUntil(maxIcount);
+      if (stop.kind === 'halted' && this.warp()) continue;
+      return this.describe(stop);
+    }
+  }
+
+  /** The exit status and the one-line message for how a run ended. */
+  describe(stop: MachineStop): RunResult {
+    const eip = `0x${(this.cpu.s[S.EIP] >>> 0).toString(16)}`;
+    switch (stop.kind) {
+      case 'exit': return { status: stop.status, message: '', reason: StopReason.Stopped };
+      case 'limit': return { status: 0, message: `stopped at icount ${this.cpu.icount}`, reason: StopReason.Budget };
+      case 'triple-fault': return { status: 3, message: `triple fault at EIP ${eip}: the CPU would reset`, reason: StopReason.TripleFault };
+      case 'poweroff': return { status: 0, message: `guest halted at ${eip} with interrupts disabled`, reason: StopReason.Halted };
+      case 'halted': return { status: 0, message: `guest halted at ${eip} with interrupts enabled and no interrupt pending`, reason: StopReason.Halted };
+      case 'stopped': return { status: 0, message: 'stopped', reason: StopReason.Stopped };
     }
   }
 }
