@@ -2,9 +2,10 @@
 // The rewind86 command line.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../devices/index.js';
-import { runCommand } from './run.js';
-
-const VERSION = '0.1.0';
+import { runCommand, type RunOptions } from './run.js';
+import { replayCommand, type ReplayArgs } from './replay.js';
+import { VERSION } from './version.js';
+import { translateQemuArgs } from './qemu-args.js';
 
 function fail(msg: string): never {
   process.stderr.write(`rewind86: error: ${msg}\n`);
@@ -14,7 +15,7 @@ function fail(msg: string): never {
 const program = new Command();
 program
   .name('rewind86')
-  .description('A deterministic x86 PC emulator with a JIT to JavaScript')
+  .description('A deterministic x86 PC emulator with a JIT to JavaScript, record/replay and reverse debugging')
   .version(VERSION)
   .exitOverride()
   .configureOutput({
@@ -22,25 +23,49 @@ program
     outputError: (s, write) => write(`rewind86: ${s}`),
   });
 
-program
-  .command('run')
-  .description('boot a kernel and run it')
-  .option('--kernel <file>', 'multiboot ELF kernel to boot')
-  .option('--append <cmdline>', 'kernel command line', '')
-  .option('--memory <MiB>', 'guest RAM in MiB', '128')
-  .option('-m <MiB>', 'same as --memory')
+/** The options every command that boots a machine takes. */
+function machineOptions(cmd: Command): Command {
+  return cmd
+    .option('--kernel <file>', 'multiboot ELF kernel to boot')
+    .option('--append <cmdline>', 'kernel command line', '')
+    .option('--memory <MiB>', 'guest RAM in MiB', '128')
+    .option('-m <MiB>', 'same as --memory')
+    .option('--icount-shift <N>', 'virtual time: 2^N ns per instruction (QEMU: -icount shift=N); default 3')
+    .option('--no-sleep', 'do not wait in real time while the guest idles (QEMU: -icount sleep=off)')
+    .option('--stats', 'print a statistics line on stderr at the end')
+    .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec');
+}
+
+type MachineCliOptions = RunOptions & { m?: string };
+
+machineOptions(program.command('run').description('boot a kernel and run it (stdin is the serial console)'))
+  .action(async (opts: MachineCliOptions) => {
+    process.exitCode = await runCommand({ ...opts, memory: opts.m ?? opts.memory });
+  });
+
+machineOptions(program.command('record').description('run like `run` and record everything needed to replay it exactly'))
+  .requiredOption('--output <file>', 'the replay log to write')
+  .option('--force', 'overwrite an existing log')
+  .action(async (opts: MachineCliOptions) => {
+    process.exitCode = await runCommand({ ...opts, memory: opts.m ?? opts.memory });
+  });
+
+program.command('replay')
+  .description('replay a recording exactly (no waiting: idle time is skipped)')
+  .argument('<log>', 'a log written by `rewind86 record`')
+  .option('--kernel <file>', 'the kernel image (default: the path recorded in the log)')
+  .option('--until <icount>', 'stop when this many instructions have run')
+  .option('--quiet', 'do not show guest output')
   .option('--stats', 'print a statistics line on stderr at the end')
   .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec')
-  .action((opts: { kernel?: string; append?: string; memory: string; m?: string; stats?: boolean; d?: string }) => {
-    process.exitCode = runCommand({ ...opts, memory: opts.m ?? opts.memory });
+  .action((log: string, opts: ReplayArgs) => {
+    process.exitCode = replayCommand(log, opts);
   });
 
 try {
-  program.parse(process.argv);
+  await program.parseAsync(translateQemuArgs(process.argv));
 } catch (e) {
-  if (e instanceof CommanderError) {
-    process.exit(e.exitCode === 0 ? 0 : 1);
-  }
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
   if (e instanceof UserError) fail(e.message);
   throw e;
 }

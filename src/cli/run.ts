@@ -1,67 +1,46 @@
-// `rewind86 run`: boot a kernel and run it to the end.
-import { readFileSync, statSync } from 'node:fs';
+// `rewind86 run` and `rewind86 record`: boot a kernel and run it live, with
+// stdin as the serial console; record also writes the replay log.
 import { performance } from 'node:perf_hooks';
-import { Machine, UserError } from '../devices/index.js';
+import { type MachineStop } from '../devices/index.js';
+import { LogWriter, Recorder, runLive, LOG_FORMAT_VERSION } from '../replay/index.js';
 import { LineWriter } from './output.js';
+import { StdinInput } from './stdin-input.js';
+import { buildMachine, parseMachineArgs, type MachineArgs } from './machine-setup.js';
+import { applyDebugFlags } from './debug-flags.js';
+import { VERSION } from './version.js';
 
-export interface RunOptions {
-  kernel?: string;
-  append?: string;
-  memory: string;
+export interface RunOptions extends MachineArgs {
   stats?: boolean;
   d?: string;
+  /** Wait in real time while the guest idles (QEMU's -icount sleep=on); default on. */
+  sleep?: boolean;
+  /** record: the log file to write, and whether to overwrite it. */
+  output?: string;
+  force?: boolean;
 }
 
-const DEBUG_ITEMS = ['in_asm', 'op', 'out_js', 'exec'];
-
-export function readGuestFile(path: string, what: string): Uint8Array {
-  let st;
-  try {
-    st = statSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code)}`);
-  }
-  if (st.isDirectory()) throw new UserError(`${what} ${path}: is a directory`);
-  if (!st.isFile()) throw new UserError(`${what} ${path}: not a regular file`);
-  try {
-    return readFileSync(path);
-  } catch (e) {
-    throw new UserError(`${what} ${path}: cannot read (${(e as NodeJS.ErrnoException).code})`);
-  }
-}
-
-export function runCommand(opts: RunOptions): number {
-  if (!opts.kernel) throw new UserError('run: --kernel FILE is required (a multiboot ELF kernel)');
-  if (!/^\d+$/.test(opts.memory)) throw new UserError(`--memory: "${opts.memory}" is not a whole number of MiB`);
-  const memoryMiB = Number(opts.memory);
-  const debugItems = opts.d ? opts.d.split(',').map((x) => x.trim()).filter(Boolean) : [];
-  for (const item of debugItems) {
-    if (!DEBUG_ITEMS.includes(item)) throw new UserError(`-d: unknown item "${item}" (known: ${DEBUG_ITEMS.join(', ')})`);
-  }
-  const data = readGuestFile(opts.kernel, 'kernel');
+export async function runCommand(opts: RunOptions): Promise<number> {
+  const config = parseMachineArgs(opts);
   const out = new LineWriter(1);
-  const machine = new Machine({ memoryMiB, serialOut: out.byte });
-  machine.loadMultiboot(opts.kernel, data, opts.append ?? '');
-  if (debugItems.length) {
-    const err = new LineWriter(2);
-    machine.debug = {
-      inAsm: debugItems.includes('in_asm'),
-      op: debugItems.includes('op'),
-      outJs: debugItems.includes('out_js'),
-      exec: debugItems.includes('exec'),
-      write: (line) => { for (const b of Buffer.from(line + '\n')) err.byte(b); err.flush(); },
-    };
-  }
+  const startTimeMs = Date.now();
+  const { machine, images } = buildMachine(opts.kernel, config, startTimeMs, out.byte);
+  applyDebugFlags(machine, opts.d);
+  const writer = opts.output
+    ? new LogWriter(opts.output, { formatVersion: LOG_FORMAT_VERSION, rewind86Version: VERSION, machine: { ...config }, images, startTimeMs }, !!opts.force)
+    : null;
+  const recorder = new Recorder(machine, writer);
   if (opts.stats) machine.exec.clock = () => performance.now();
+  const input = new StdinInput();
   const t0 = performance.now();
-  let result;
+  let stop: MachineStop;
   try {
-    result = machine.run();
+    stop = await runLive(machine, recorder, input, { pace: opts.sleep !== false });
   } finally {
+    input.close();
     out.flush();
   }
   const seconds = (performance.now() - t0) / 1000;
+  const result = machine.describe(stop);
   if (result.message) process.stderr.write(`rewind86: ${result.message}\n`);
   if (opts.stats) {
     const icount = machine.cpu.icount;

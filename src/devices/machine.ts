@@ -74,6 +74,14 @@ export class Machine {
 
   set debug(d: DebugLog | null) { this.exec.debug = d; }
 
+  /** Bytes typed into COM1, delivered now (by the replay layer, between blocks). */
+  serialInput(bytes: Uint8Array): void {
+    void bytes; // the receiving UART arrives with the device models
+  }
+
+  /** How many input bytes COM1 can take now without overrunning. */
+  serialRoom(): number { return 0; }
+
   /** Runs until icount reaches `limit` or something stops the machine (see MachineStopKind). */
   runUntil(limit: number): MachineStop {
     const cpu = this.cpu, clock = this.clock;

@@ -1,0 +1,19 @@
+// QEMU spellings accepted as aliases: `-icount shift=N[,sleep=on|off]`.
+import { UserError } from '../devices/index.js';
+
+export function translateQemuArgs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '-icount') { out.push(argv[i]); continue; }
+    const spec = argv[++i];
+    if (spec === undefined) throw new UserError('-icount: expected shift=N');
+    for (const part of spec.split(',')) {
+      const [k, v] = part.split('=');
+      if (k === 'shift' && v !== undefined) out.push('--icount-shift', v);
+      else if (k === 'sleep' && v === 'off') out.push('--no-sleep');
+      else if (k === 'sleep' && v === 'on') continue;
+      else throw new UserError(`-icount: unsupported "${part}" (rewind86 takes shift=N and sleep=on|off)`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,82 @@
+// A live run (plain `run` or `record`): the host boundary. Host input is
+// taken between slices of execution and delivered through the Recorder at
+// the current point of the machine; when the guest idles, the host may wait
+// in real time for its next timer (pacing, like QEMU's -icount sleep=on) or
+// for input. Host time decides only WHEN input arrives, never what the
+// machine does with it: the log records the exact point of every delivery.
+import { performance } from 'node:perf_hooks';
+import { type Machine, type MachineStop } from '../devices/index.js';
+import { Recorder } from './recorder.js';
+
+export interface HostInput {
+  /** Bytes waiting to be delivered. */
+  readonly available: number;
+  /** True once the input has ended (EOF) and nothing is left. */
+  readonly ended: boolean;
+  /** True when the user asked to quit (e.g. Ctrl-A x). */
+  readonly quit: boolean;
+  /** Takes up to `max` waiting bytes. */
+  take(max: number): Uint8Array;
+  /** Resolves when input arrives, the input ends or quits, or after `ms` (Infinity: no timeout). */
+  wait(ms: number): Promise<void>;
+}
+
+export interface LiveOptions {
+  /** Wait in real time while the guest idles until its next timer is due (default true). */
+  pace?: boolean;
+}
+
+const SLICE = 1 << 22;
+const YIELD_MS = 20;
+
+const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function runLive(machine: Machine, recorder: Recorder, input: HostInput, opts: LiveOptions = {}): Promise<MachineStop> {
+  const cpu = machine.cpu, clock = machine.clock;
+  const pace = opts.pace ?? true;
+  let nextCheckpoint = Recorder.nextCheckpoint(cpu.icount);
+  const hostStart = performance.now();
+  const virtStart = clock.nowNs();
+  let lastYield = hostStart;
+  const finish = (stop: MachineStop) => { recorder.end(); return stop; };
+  for (;;) {
+    if (input.quit) return finish({ kind: 'stopped', status: 0 });
+    if (input.available > 0) {
+      const room = machine.serialRoom();
+      if (room > 0) recorder.serialInput(input.take(room));
+    }
+    const stop = machine.runUntil(Math.min(nextCheckpoint, cpu.icount + SLICE));
+    if (cpu.icount >= nextCheckpoint) {
+      recorder.checkpoint();
+      nextCheckpoint = Recorder.nextCheckpoint(cpu.icount);
+    }
+    if (stop.kind === 'limit') {
+      if (performance.now() - lastYield >= YIELD_MS) {
+        recorder.flush();
+        await yieldToHost();
+        lastYield = performance.now();
+      }
+      continue;
+    }
+    if (stop.kind !== 'halted') return finish(stop);
+    // Idle: deliver waiting input first, else wait for the next timer (or input), then warp to it.
+    if (input.available > 0 && machine.serialRoom() > 0) continue;
+    recorder.flush();
+    const deadline = clock.nextDeadline();
+    if (deadline === Infinity) {
+      if (input.ended) return finish(stop);
+      await input.wait(Infinity);
+      lastYield = performance.now();
+      continue;
+    }
+    if (pace) {
+      const waitMs = hostStart + (deadline - virtStart) / 1e6 - performance.now();
+      if (waitMs >= 1) {
+        await input.wait(waitMs);
+        lastYield = performance.now();
+        if (input.available > 0 || input.quit) continue;
+      }
+    }
+    machine.warp();
+  }
+}
