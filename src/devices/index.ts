@@ -4,3 +4,7 @@ export { type Device, type DeviceState, type IrqSink, checkStateVersion } from '
 export { UserError } from './errors.js';
 export { loadMultiboot, BOOTLOADER_MAGIC } from './multiboot.js';
 export { parseElf32 } from './elf.js';
+export { Pic } from './pic.js';
+export { Pit } from './pit.js';
+export { Rtc } from './rtc.js';
+export { Uart } from './uart.js';

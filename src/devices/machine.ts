@@ -1,12 +1,16 @@
-// The PC: RAM, the CPU, the virtual clock and the devices, with a kernel
-// loaded. runUntil() is the one way time moves forward: it runs the CPU to
+// The PC: RAM, the CPU, the virtual clock and the devices (i8259A PIC pair,
+// i8254 PIT with port 0x61, MC146818 RTC/CMOS, 16550A UART on COM1, QEMU's
+// isa-debug-exit), with a kernel loaded. runUntil() is the one way time moves forward: it runs the CPU to
 // an icount, firing timers at their exact icounts in between; what happens
 // when the CPU halts (warp to the next timer, or wait for input) is decided
 // by the caller, the replay layer, which is the only source of input.
 import { Cpu, Memory, IoBus, Executor, StopReason, type DebugLog } from '../runtime/index.js';
 import { S, F } from '../frontend-x86/index.js';
-import { SerialTransmitter } from './serial-tx.js';
 import { attachDebugExit } from './debug-exit.js';
+import { Pic } from './pic.js';
+import { Pit } from './pit.js';
+import { Rtc } from './rtc.js';
+import { Uart } from './uart.js';
 import { loadMultiboot } from './multiboot.js';
 import { UserError } from './errors.js';
 import { VirtualClock, DEFAULT_ICOUNT_SHIFT } from './clock.js';
@@ -51,7 +55,12 @@ export class Machine {
   readonly cpu: Cpu;
   readonly exec: Executor;
   readonly clock: VirtualClock;
-  readonly devices: Device[] = [];
+  readonly pic = new Pic();
+  readonly pit: Pit;
+  readonly rtc: Rtc;
+  readonly com1: Uart;
+  /** Every device with state, in the order snapshots save and load them. */
+  readonly devices: Device[];
   private exitStatus: number | null = null;
 
   constructor(readonly opts: MachineOptions) {
@@ -61,7 +70,17 @@ export class Machine {
     this.exec = new Executor(this.cpu);
     this.clock = new VirtualClock(this.cpu, opts.icountShift ?? DEFAULT_ICOUNT_SHIFT);
     this.clock.onDeadline = (icount) => this.exec.lowerLimit(icount);
-    new SerialTransmitter(opts.serialOut).attach(this.io);
+    const { pic, io, cpu } = this;
+    pic.attach(io);
+    pic.onIntr = (level) => { if (level) cpu.exitRequest = true; };
+    this.exec.irqSource = pic;
+    this.pit = new Pit(this.clock, pic);
+    this.pit.attach(io);
+    this.rtc = new Rtc(this.clock, pic, { startTimeMs: opts.startTimeMs ?? 0, memoryBytes: this.mem.size });
+    this.rtc.attach(io);
+    this.com1 = new Uart(this.clock, pic, { name: 'com1', output: opts.serialOut });
+    this.com1.attach(io);
+    this.devices = [pic, this.pit, this.rtc, this.com1];
     attachDebugExit(this.io, (status) => {
       this.exitStatus = status;
       this.exec.stop();
@@ -75,12 +94,10 @@ export class Machine {
   set debug(d: DebugLog | null) { this.exec.debug = d; }
 
   /** Bytes typed into COM1, delivered now (by the replay layer, between blocks). */
-  serialInput(bytes: Uint8Array): void {
-    void bytes; // the receiving UART arrives with the device models
-  }
+  serialInput(bytes: Uint8Array): void { this.com1.receive(bytes); }
 
   /** How many input bytes COM1 can take now without overrunning. */
-  serialRoom(): number { return 0; }
+  serialRoom(): number { return this.com1.rxSpace(); }
 
   /** Runs until icount reaches `limit` or something stops the machine (see MachineStopKind). */
   runUntil(limit: number): MachineStop {

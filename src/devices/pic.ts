@@ -16,9 +16,13 @@
 //   master's IRR2 is that level. (Treating it as an edge loses a second
 //   slave request when the slave runs in auto-EOI and INT never drops.)
 // - INTA with nothing left to deliver is the spurious "default IR7": the
-//   chip answers with its IR7 vector and sets no ISR bit. A spurious IRQ15
-//   comes after the master has already set ISR2 for the cascade, so the
-//   guest must send EOI to the master only, as on real hardware.
+//   chip answers with its IR7 vector and sets no ISR bit. A slave that has
+//   nothing when the master passes INTA on answers IRQ15's vector after the
+//   master has set ISR2, so the guest must EOI the master only, as on real
+//   hardware. Here INTA is atomic (nothing runs between its pulses) and the
+//   master's IR2 follows the slave's INT, so a slave request that vanishes
+//   before INTA drops IR2 too and reads as the master's spurious IRQ7, as it
+//   does on hardware when the slave's INT falls before the first INTA.
 // - Only 8086 mode is emulated: the vector is (ICW2 & 0xf8) | line even when
 //   ICW4 leaves uPM clear; MCS-80/85 CALL sequences mean nothing to an x86.
 //

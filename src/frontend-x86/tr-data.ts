@@ -5,6 +5,7 @@ import { type Tcx, opSize } from './context.js';
 import { type MemOperand } from './insn.js';
 import { CcKind } from './flags.js';
 import { S, F } from './state.js';
+import { ModeBit } from './mode.js';
 import { H } from './helpers.js';
 
 export function trMov(t: Tcx): void {
@@ -168,4 +169,18 @@ export function trFlagOp(t: Tcx): void {
     case 'cld': t.set(S.EFLAGS, b.andi(t.get(S.EFLAGS), ~F.DF)); return;
     case 'std': t.set(S.EFLAGS, b.ori(t.get(S.EFLAGS), F.DF)); return;
   }
+}
+
+/** arpl r/m16, r16: raise the destination selector's RPL to the source's; ZF says whether it changed. #UD outside protected mode. */
+export function trArpl(t: Tcx): void {
+  const b = t.b;
+  if (!(t.mode & ModeBit.Protected)) { t.raise(6); return; }
+  const [dst, src] = t.insn.operands;
+  const lin = dst.kind === 'mem' ? t.addr(dst, 2) : -1;
+  const d = lin >= 0 ? t.ldLin(2, lin) : t.read(dst, 2);
+  const srcRpl = b.andi(t.read(src, 2), 3);
+  const adjust = b.setcond(Cond.Ltu, b.andi(d, 3), srcRpl);
+  const r = b.movcond(Cond.Ne, adjust, t.c(0), b.or(b.andi(d, ~3), srcRpl), d);
+  if (lin >= 0) t.stLin(2, lin, r); else t.write(dst, r, 2);
+  t.setFlagsValue(b.or(b.andi(t.flagsValue(), ~F.ZF), b.shli(adjust, 6)));
 }

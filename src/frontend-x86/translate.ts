@@ -7,7 +7,7 @@ import { type Insn } from './insn.js';
 import { Tcx } from './context.js';
 import { ModeBit } from './mode.js';
 import { trAlu, trUnary, trMulAcc, trImulMulti, trDiv, trSignExtendAcc } from './tr-alu.js';
-import { trMov, trMovExtend, trLea, trXchg, trXadd, trCmpxchg, trCmpxchg8b, trBswap, trSetcc, trCmovcc, trXlat, trFlagOp } from './tr-data.js';
+import { trMov, trMovExtend, trLea, trXchg, trXadd, trCmpxchg, trCmpxchg8b, trBswap, trSetcc, trCmovcc, trXlat, trFlagOp, trArpl } from './tr-data.js';
 import { trJmp, trJcc, trCall, trRet, trLoop, trInt, trHlt, trFar, trIret, trBound } from './tr-control.js';
 import { trPush, trPop, trPusha, trPopa, trPushf, trPopf, trEnter, trLeave } from './tr-stack.js';
 import { trShift, trShiftDouble } from './tr-shift.js';
@@ -43,6 +43,7 @@ const HANDLERS: Record<string, Handler> = {
   lgdt: trDescTable, lidt: trDescTable, sgdt: trDescTable, sidt: trDescTable,
   invlpg: trInvlpg,
   bound: trBound,
+  arpl: trArpl,
   '#ud': (t) => t.raise(6),
   '#gp': (t) => t.raise(13, 0),
   ud2: (t) => t.raise(6),

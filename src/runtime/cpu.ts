@@ -46,6 +46,8 @@ export class Cpu {
     s[S.EIP] = 0xfff0;
     s[S.EDX] = 0x600;
     s[S.CR0] = 0x60000010;
+    s[S.DR + 6] = 0xffff0ff0 | 0;
+    s[S.DR + 7] = 0x400;
     for (let i = 0; i < 6; i++) this.setSegCache(i, 0, 0, 0xffff, 0x93);
     this.setSegCache(1, 0xf000, 0xffff0000 | 0, 0xffff, 0x9b);
     s[S.IDTR_LIMIT] = 0xffff;

@@ -74,16 +74,27 @@ export function movFromCr(cpu: Cpu, cr: number, insn: number): number {
   }
 }
 
-const drIndex = (dr: number) => (dr === 4 ? 6 : dr === 5 ? 7 : dr);
+/** DR4/DR5 alias DR6/DR7 unless CR4.DE is set, when they raise #UD (SDM vol. 3, 18.2.2). */
+function drIndex(cpu: Cpu, dr: number, insn: number): number {
+  if (dr === 4 || dr === 5) {
+    if (cpu.s[S.CR4] & 8) throw new Fault(VEC.UD, -1, insn);
+    return dr + 2;
+  }
+  return dr;
+}
+
+/** DR6 and DR7 have fixed bits: DR6 reserved bits read as 1, DR7 bit 10 reads as 1. */
+export const DR6_FIXED = 0xffff0ff0 | 0, DR7_FIXED = 0x400;
 
 export function movToDr(cpu: Cpu, dr: number, v: number, insn: number): void {
   requireCpl0(cpu, insn);
-  cpu.s[S.DR + drIndex(dr)] = v;
+  const i = drIndex(cpu, dr, insn);
+  cpu.s[S.DR + i] = i === 6 ? (v & 0xe00f) | DR6_FIXED : i === 7 ? (v & ~0xd800) | DR7_FIXED : v;
 }
 
 export function movFromDr(cpu: Cpu, dr: number, insn: number): number {
   requireCpl0(cpu, insn);
-  return cpu.s[S.DR + drIndex(dr)];
+  return cpu.s[S.DR + drIndex(cpu, dr, insn)];
 }
 
 const MSR_TSC = 0x10, MSR_SYSENTER_CS = 0x174, MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
