@@ -1021,6 +1021,28 @@ describe('self-looping blocks', () => {
     expect(h.calls).toEqual([['st4', 0x9000, 2, 0], ['st4', 0x9000, 1, 0], ['st4', 0x9000, 0, 0]]);
   });
 
+  it('an exit taken in a later pass writes back globals written after it in the code (by an earlier pass)', () => {
+    // insn 0 @0x4000: if ecx == 5 leave through exit 0 (to 0x4010)
+    // insn 1 @0x4002: ecx = ecx + 1; exit 1 -> 0x4000 (loop)
+    const h = makeHarness();
+    const { b, g } = setup();
+    b.insnStart(0x4000, 0);
+    const go = b.newLabel();
+    b.brcond(Cond.Ne, g.ecx, b.const(5), go);
+    b.exit(0x4010, 1);
+    b.label(go);
+    b.insnStart(0x4002, 1);
+    b.mov(g.ecx, b.addi(g.ecx, 1));
+    b.exit(0x4000, 2);
+    optimizeBlock(b.block);
+    const { fn } = compileBlock(b.block, h.ctx, 'loop', { selfLoopEip: 0x4000 });
+    h.ctx.ic![0] = 0; h.ctx.ic![1] = 1000;
+    const s = state({ ecx: 0 });
+    expect(fn(s)).toBe(0);
+    expect(s[S.ecx]).toBe(5);
+    expect(h.ctx.ic![0]).toBe(10); // five passes of two instructions looped
+  });
+
   it('without selfLoopEip, an exit to the start returns', () => {
     const h = makeHarness();
     h.map(0x5000, 0x3000);

@@ -86,6 +86,8 @@ class Emitter {
 
     const labels = b.ops.filter((o) => o.op === Op.Label).map((o) => o.aux);
     const loops = b.ops.some((o) => o.op === Op.Exit && this.isLoopExit(o.aux));
+    // In a block that loops, an earlier pass may have written any global: every exit writes all of them back.
+    if (loops) for (const t of allWritten) this.written.add(t);
     this.line(`return function ${name}(s) {`);
     this.in();
     this.line(`let ${locals.join(', ')};`);

@@ -35,6 +35,10 @@ export class Tcx {
   nextEip = 0;
   /** Set when the current instruction ended the block (it emitted its exits). */
   ended = false;
+  /** Set by a direct jump that the block follows: the next instruction to translate. */
+  continueAt = -1;
+  /** Whether the block may go on at `target` instead of leaving (set by the translation loop). */
+  follow: (target: number) => boolean = () => false;
   /** What the translator knows statically about the lazy flags: CC_OP (-1 unknown) and, after cmp/sub, the operands. */
   cc = { op: -1, a: -1, b: -1 };
   private pending = new Map<number, number>();

@@ -1,6 +1,6 @@
 // Control transfer: jmp jcc call ret loop* jcxz, int n/int3/into, hlt, and
 // the far forms (through helpers, since they load CS).
-import { Cond } from '../tcg-ir/index.js';
+import { Cond, invertCond } from '../tcg-ir/index.js';
 import { type Tcx } from './context.js';
 import { S } from './state.js';
 import { H } from './helpers.js';
@@ -11,20 +11,27 @@ function target(t: Tcx): number {
   return op.target;
 }
 
-/** Branches on a condition: taken -> `taken`, else falls through to the next instruction. */
+/**
+ * Branches on a condition: taken -> a side exit to `taken`; not taken, the
+ * block goes on with the next instruction (the translation loop ends it
+ * there if it must).
+ */
 function branch(t: Tcx, c: Cond, a: number, b: number, taken: number): void {
   t.flush();
-  const L = t.b.newLabel();
-  t.b.brcond(c, a, b, L);
-  t.exitTo(t.nextEip);
-  t.b.label(L);
+  const fall = t.b.newLabel();
+  t.b.brcond(invertCond(c), a, b, fall);
   t.exitTo(taken);
-  t.ended = true;
+  t.b.label(fall);
 }
 
 export function trJmp(t: Tcx): void {
   const op = t.insn.operands[0];
-  if (op.kind === 'rel') { t.exitTo(op.target); t.ended = true; return; }
+  if (op.kind === 'rel') {
+    if (t.follow(op.target)) { t.continueAt = op.target; return; }
+    t.exitTo(op.target);
+    t.ended = true;
+    return;
+  }
   t.exitDynamic(t.read(op, t.osize));
   t.ended = true;
 }

@@ -72,7 +72,7 @@ export interface TranslatedBlock {
   ir: IrBlock;
   /** EIP of each instruction, and one past the last. */
   insnEips: number[];
-  /** Linear address range of the guest bytes the block was made from: [start, end). */
+  /** Linear address range of the guest bytes the block was made from: [start, end) (a jump may skip some). */
   start: number;
   end: number;
 }
@@ -88,7 +88,16 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
   let eip = req.eip;
   let endLin = startLin;
   const limit = Math.max(1, Math.min(req.maxInsns, BLOCK_INSN_LIMIT));
+  const visited = new Set<number>();
+  let index = 0;
+  // A direct jump within the page continues the block at its target (a superblock), once per address.
+  t.follow = (target) => {
+    const lin = (req.csBase + target) | 0;
+    return index + 1 < limit && lin >>> 12 === firstPage && !visited.has(target) && !req.stopAt?.(lin);
+  };
   for (let i = 0; ; i++) {
+    index = i;
+    visited.add(eip);
     const lin = (req.csBase + eip) | 0;
     let insn: Insn;
     if (i > 0 && req.stopAt?.(lin)) { t.index = i - 1; t.nextEip = eip; t.exitTo(eip); break; }
@@ -114,11 +123,12 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
     } else {
       handler(t);
     }
-    endLin = (lin + insn.length) | 0;
+    if (((lin + insn.length) | 0) - startLin > endLin - startLin) endLin = (lin + insn.length) | 0;
     if (RAISES.has(insn.mnemonic) || !handler) { t.exitTo(next); break; }
     if (t.ended) break;
     t.flush();
     eip = next;
+    if (t.continueAt >= 0) { eip = t.continueAt; t.continueAt = -1; }
     const nextLin = (req.csBase + eip) | 0;
     if (i + 1 >= limit || nextLin >>> 12 !== firstPage) { t.exitTo(eip); break; }
   }

@@ -224,8 +224,7 @@ export class Executor {
 
   private secondPageSame(tb: TranslationBlock): boolean {
     if (tb.pages.length === 1) return true;
-    const lastLinear = (tb.csBase + tb.insnEips[tb.insnEips.length - 1] - 1) | 0;
-    return this.cpu.mem.codePhys(lastLinear) >>> 12 === tb.pages[1];
+    return this.cpu.mem.codePhys(tb.lastByte) >>> 12 === tb.pages[1];
   }
 
   private translate(maxInsns: number, cacheable: boolean): TranslationBlock {
@@ -254,7 +253,7 @@ export class Executor {
     const tb = new TranslationBlock(
       blockKey(physPc, cpu.mode), csBase, eip, compiled.fn,
       Int32Array.from(exits.map((x) => x.target)), Int32Array.from(exits.map((x) => x.retired)),
-      tr.insnEips, pages, physPc,
+      tr.insnEips, pages, physPc, (tr.end - 1) | 0,
     );
     if (cacheable) this.cache.add(tb);
     for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);

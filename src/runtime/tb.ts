@@ -25,6 +25,8 @@ export class TranslationBlock {
     readonly pages: number[],
     /** Physical address of the first instruction. */
     readonly physPc: number,
+    /** Linear address of the block's last code byte (its second page, if any, is checked through it). */
+    readonly lastByte: number,
   ) {
     this.links = new Array(exitTarget.length).fill(null);
   }
