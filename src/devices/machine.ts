@@ -13,8 +13,8 @@ import { Rtc } from './rtc.js';
 import { Uart } from './uart.js';
 import { loadMultiboot } from './multiboot.js';
 import { UserError } from './errors.js';
-import { VirtualClock, DEFAULT_ICOUNT_SHIFT } from './clock.js';
-import { type Device } from './device.js';
+import { VirtualClock, DEFAULT_ICOUNT_SHIFT, type ClockState } from './clock.js';
+import { type Device, type DeviceState } from './device.js';
 
 export interface MachineOptions {
   memoryMiB: number;
@@ -47,6 +47,18 @@ export interface RunResult {
   /** One-line explanation for stderr (empty when the guest ended through isa-debug-exit). */
   message: string;
   reason: StopReason;
+}
+
+/** Everything of a machine's state but RAM, as plain data (RAM is saved by the caller: whole, or page by page). */
+export interface MachineCore {
+  version: 1;
+  memoryMiB: number;
+  icountShift: number;
+  icount: number;
+  cpu: number[];
+  clock: ClockState;
+  devices: Record<string, DeviceState>;
+  exitStatus: number | null;
 }
 
 export class Machine {
@@ -124,6 +136,45 @@ export class Machine {
     if (d === Infinity) return false;
     this.clock.warpTo(d);
     return true;
+  }
+
+  /** The machine's state but RAM. Call between runUntil() calls. */
+  saveCore(): MachineCore {
+    const devices: Record<string, DeviceState> = {};
+    for (const d of this.devices) devices[d.name] = d.save();
+    return {
+      version: 1,
+      memoryMiB: this.opts.memoryMiB,
+      icountShift: this.clock.shift,
+      icount: this.cpu.icount,
+      cpu: Array.from(this.cpu.s),
+      clock: this.clock.save(),
+      devices,
+      exitStatus: this.exitStatus,
+    };
+  }
+
+  /**
+   * Restores a state from saveCore() (RAM must be restored by the caller).
+   * Translated code is dropped. Throws UserError when the state does not fit this machine.
+   */
+  loadCore(core: MachineCore): void {
+    if (core.version !== 1) throw new UserError(`snapshot: machine state version ${core.version}; this rewind86 reads version 1`);
+    if (core.memoryMiB !== this.opts.memoryMiB) throw new UserError(`snapshot: taken with ${core.memoryMiB} MiB of RAM, this machine has ${this.opts.memoryMiB}`);
+    if (core.icountShift !== this.clock.shift) throw new UserError(`snapshot: taken with icount shift ${core.icountShift}, this machine uses ${this.clock.shift}`);
+    if (!Array.isArray(core.cpu) || core.cpu.length !== this.cpu.s.length) throw new UserError('snapshot: corrupt CPU state');
+    for (const d of this.devices) {
+      if (!core.devices?.[d.name]) throw new UserError(`snapshot: no state for device ${d.name}`);
+    }
+    // Time first: devices restore their timers relative to it.
+    this.cpu.s.set(core.cpu);
+    this.cpu.icount = core.icount;
+    this.clock.load(core.clock);
+    for (const d of this.devices) d.load(core.devices[d.name]);
+    this.exitStatus = core.exitStatus;
+    this.exec.flush();
+    this.cpu.updatePaging();
+    this.cpu.updateMode();
   }
 
   /** Runs with no input at all: warping through halts, until the guest ends the run or `maxIcount`. */

@@ -113,10 +113,12 @@ function bulkChunk(cpu: Cpu, op: StrOp, size: number, step: number, count: numbe
     // Element-by-element copying differs from memmove when the ranges overlap in the copy direction.
     if (step > 0 ? dPhys > sPhys && dPhys < sPhys + bytes : dPhys < sPhys && dPhys + bytes > sPhys) return 0;
     if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys >>> 12)) codeHit = 1;
+    mem.markDirty(dPhys, bytes);
     m8.copyWithin(dPhys, sPhys, sPhys + bytes);
     return n;
   }
   if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys >>> 12)) codeHit = 1;
+  mem.markDirty(dPhys, bytes);
   const v = cpu.s[S.EAX];
   if (size === 1) m8.fill(v & 0xff, dPhys, dPhys + bytes);
   else if (size === 2 && (dPhys & 1) === 0) mem.m16.fill(v & 0xffff, dPhys >> 1, (dPhys + bytes) >> 1);

@@ -32,6 +32,8 @@ export class Memory {
   /** Per physical page: 1 when translated code was made from it. */
   readonly codePages: Uint8Array;
   private mmio: MmioRegion[] = [];
+  /** Per physical page: 1 when written since dirty tracking last started (null: not tracking). */
+  dirty: Uint8Array | null = null;
   /** Called on a write to a code page; returns true when the block now running was invalidated. */
   onCodeWrite: (physPage: number) => boolean = () => false;
 
@@ -46,6 +48,30 @@ export class Memory {
   }
 
   addMmio(region: MmioRegion): void { this.mmio.push(region); }
+
+  /**
+   * Starts (or restarts) tracking which pages are written: every page is
+   * clean, and the fast path loses its write entries, so the first write to
+   * each page goes through writePhys, which marks it. Returns the pages
+   * dirtied since the previous call (empty the first time).
+   */
+  collectDirtyPages(): number[] {
+    const pages: number[] = [];
+    if (this.dirty === null) this.dirty = new Uint8Array(this.codePages.length);
+    else {
+      const d = this.dirty;
+      for (let p = 0; p < d.length; p++) if (d[p]) pages.push(p);
+      d.fill(0);
+    }
+    this.tW.fill(-1);
+    return pages;
+  }
+
+  /** Marks a physical range written by a host-side bulk operation (string ops, loaders, snapshot loads). */
+  markDirty(phys: number, bytes: number): void {
+    if (this.dirty === null || bytes <= 0) return;
+    for (let p = phys >>> 12; p <= (phys + bytes - 1) >>> 12 && p < this.dirty.length; p++) this.dirty[p] = 1;
+  }
 
   flushTlb(): void {
     this.tR.fill(-1);
@@ -96,7 +122,9 @@ export class Memory {
     this.tR[i] = vpn;
     this.tO[i] = ((phys & ~0xfff) - (vpn << 12)) | 0;
     const writable = this.walker === null || this.walker.writable;
-    this.tW[i] = writable && !this.codePages[phys >>> 12] ? vpn : -1;
+    const page = phys >>> 12;
+    // While dirty pages are tracked, only a page already marked dirty may be written on the fast path.
+    this.tW[i] = writable && !this.codePages[page] && (this.dirty === null || this.dirty[page] !== 0) ? vpn : -1;
   }
 
   // ---- slow paths called by generated code (insn = instruction number, for faults) ----
@@ -168,6 +196,7 @@ export class Memory {
   writePhys(phys: number, size: number, v: number): number {
     if (phys + size <= this.size) {
       let hit = 0;
+      if (this.dirty !== null) this.dirty[phys >>> 12] = 1;
       if (this.codePages[phys >>> 12] && this.onCodeWrite(phys >>> 12)) hit = 1;
       const m = this.m8;
       m[phys] = v;
