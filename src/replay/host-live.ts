@@ -28,6 +28,8 @@ export interface LiveOptions {
 
 const SLICE = 1 << 22;
 const YIELD_MS = 20;
+/** At most one progress checkpoint per this many host ms of idling. */
+const MARK_MS = 100;
 
 const yieldToHost = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -38,31 +40,38 @@ export async function runLive(machine: Machine, recorder: Recorder, input: HostI
   const hostStart = performance.now();
   const virtStart = clock.nowNs();
   let lastYield = hostStart;
+  let lastMark = -Infinity, lastMarkIcount = -1;
   const finish = (stop: MachineStop) => { recorder.end(); return stop; };
   for (;;) {
     if (input.quit) return finish({ kind: 'stopped', status: 0 });
     if (input.available > 0) {
       const room = machine.serialRoom();
-      if (room > 0) recorder.serialInput(input.take(room));
+      if (room > 0) { recorder.serialInput(input.take(room)); lastMark = -Infinity; }
     }
     const stop = machine.runUntil(Math.min(nextCheckpoint, cpu.icount + SLICE));
     if (cpu.icount >= nextCheckpoint) {
       recorder.checkpoint();
       nextCheckpoint = Recorder.nextCheckpoint(cpu.icount);
     }
-    if (stop.kind === 'limit') {
+    if (stop.kind === 'limit' || (stop.kind === 'halted' && !pace)) {
       if (performance.now() - lastYield >= YIELD_MS) {
         recorder.flush();
         await yieldToHost();
         lastYield = performance.now();
       }
-      continue;
+      if (stop.kind === 'limit') continue;
     }
     if (stop.kind !== 'halted') return finish(stop);
     // Idle: deliver waiting input first, else wait for the next timer (or input), then warp to it.
     if (input.available > 0 && machine.serialRoom() > 0) continue;
-    recorder.flush();
     const deadline = clock.nextDeadline();
+    // About to wait in real time: log how far the machine got (a killed recording replays up to here).
+    if (cpu.icount !== lastMarkIcount && (pace || deadline === Infinity) && performance.now() - lastMark >= MARK_MS) {
+      recorder.mark();
+      lastMarkIcount = cpu.icount;
+      lastMark = performance.now();
+    }
+    recorder.flush();
     if (deadline === Infinity) {
       if (input.ended) return finish(stop);
       await input.wait(Infinity);

@@ -136,9 +136,9 @@ export function parseLog(path: string, data: Uint8Array): ParsedLog {
     if (len > MAX_PAYLOAD) throw bad(`corrupt event at byte ${off}: payload of ${len} bytes`);
     if (!Number.isSafeInteger(icount) || icount < lastIcount) throw bad(`corrupt event at byte ${off}: icount ${icount} (previous ${lastIcount})`);
     if (!Number.isFinite(warpNs) || warpNs < 0) throw bad(`corrupt event at byte ${off}: warp ${warpNs}`);
+    if ((type === EventType.Checkpoint || type === EventType.End) && len !== 8) throw bad(`corrupt event at byte ${off}: ${EVENT_NAMES[type]} payload of ${len} bytes`);
     if (off + EVENT_HEAD + len > buf.length) { truncated = true; break; }
     const payload = new Uint8Array(buf.subarray(off + EVENT_HEAD, off + EVENT_HEAD + len));
-    if ((type === EventType.Checkpoint || type === EventType.End) && len !== 8) throw bad(`corrupt event at byte ${off}: ${EVENT_NAMES[type]} payload of ${len} bytes`);
     events.push({ type, icount, warpNs, payload });
     lastIcount = icount;
     off += EVENT_HEAD + len;

@@ -36,6 +36,14 @@ export class Recorder {
     this.writer.flush();
   }
 
+  /** Logs a checkpoint (CPU hash only) at the current point and writes it out: where a killed recording's log reaches. */
+  mark(): void {
+    if (!this.writer) return;
+    const m = this.machine;
+    this.writer.append(EventType.Checkpoint, m.cpu.icount, m.clock.warpNs, checkpointPayload(cpuStateHash(m), NO_RAM_HASH));
+    this.writer.flush();
+  }
+
   /** Writes buffered events (before waiting for the host, so a kill loses nothing already delivered). */
   flush(): void { this.writer?.flush(); }
 

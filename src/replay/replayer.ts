@@ -45,10 +45,15 @@ export class Replayer {
       }
       if (cpu.icount >= until) return { kind: 'until' };
       const ev: LogEvent | undefined = events[this.next];
+      // A log cut short says nothing past its last event: stop there rather than run (or warp) on.
+      if (!ev && this.log.truncated) return { kind: 'cut-short', icount: cpu.icount };
       if (ev && (ev.icount < cpu.icount || (ev.icount === cpu.icount && ev.warpNs < m.clock.warpNs))) {
         return this.diverged(`execution passed the point of the log's next event (icount ${ev.icount}) without reaching it`);
       }
-      const limit = Math.min(until, ev ? ev.icount : Infinity, cpu.icount + SLICE);
+      // An event at this icount but a later warp: the recording stayed halted here while timers
+      // without an interrupt fired. Run to one past it: a halted CPU stops at once and warps below.
+      const evAt = ev ? (ev.icount === cpu.icount ? ev.icount + 1 : ev.icount) : Infinity;
+      const limit = Math.min(until, evAt, cpu.icount + SLICE);
       const stop = m.runUntil(limit);
       opts.onProgress?.(cpu.icount);
       switch (stop.kind) {
