@@ -39,6 +39,21 @@ describe('icount', () => {
     });
   }
 
+  it('stops at exactly N for many N in loops with side exits (sort)', () => {
+    // One machine, run to a sequence of pseudo-random increasing N: every stop must be exact.
+    const fast = boot('bench/guests/bin/sort.elf');
+    let x = 12345, n = 0;
+    for (let k = 0; k < 400; k++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      n += 1 + (x % 50_000);
+      fast.m.run(n);
+      expect(fast.m.cpu.icount).toBe(n);
+    }
+    const ref = boot('bench/guests/bin/sort.elf', 1);
+    ref.m.run(n);
+    expect(fingerprint(fast.m)).toBe(fingerprint(ref.m));
+  });
+
   it('a run made in slices ends where a run in one go ends', () => {
     const whole = boot(KERNELS[0]);
     whole.m.run(3_000_000);

@@ -204,8 +204,10 @@ class Emitter {
       case Op.Exit:
         if (this.isLoopExit(op.aux)) {
           const n = this.block.exits[op.aux].retired;
+          // Another pass may leave through any exit: the budget must have room for the longest.
+          const most = Math.max(...this.block.exits.map((x) => x.retired));
           const smc = this.block.ops.some(mayWriteCode) ? ' && smc === 0' : '';
-          this.line(`if (ic[0] + ${2 * n} <= ic[1] && ctl[0] === 0${smc}) { ic[0] += ${n}; continue top; }`);
+          this.line(`if (ic[0] + ${n + most} <= ic[1] && ctl[0] === 0${smc}) { ic[0] += ${n}; continue top; }`);
         }
         this.line(`${this.writeBackAll()} return ${op.aux};`);
         break;
