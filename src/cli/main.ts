@@ -33,21 +33,28 @@ function machineOptions(cmd: Command): Command {
     .option('--icount-shift <N>', 'virtual time: 2^N ns per instruction (QEMU: -icount shift=N); default 3')
     .option('--no-sleep', 'do not wait in real time while the guest idles (QEMU: -icount sleep=off)')
     .option('--stats', 'print a statistics line on stderr at the end')
-    .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec');
+    .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec')
+    .option('--loadvm <file>', 'continue from a snapshot (the machine configuration and kernel come from it)');
 }
 
 type MachineCliOptions = RunOptions & { m?: string };
 
+/** The options as runCommand takes them: -m is --memory; which of --memory/--append were given (a snapshot is checked against those). */
+function runOptions(opts: MachineCliOptions, cmd: Command): RunOptions {
+  const given = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+  return { ...opts, memory: opts.m ?? opts.memory, given: { memory: opts.m !== undefined || given('memory'), append: given('append') } };
+}
+
 machineOptions(program.command('run').description('boot a kernel and run it (stdin is the serial console)'))
-  .action(async (opts: MachineCliOptions) => {
-    process.exitCode = await runCommand({ ...opts, memory: opts.m ?? opts.memory });
+  .action(async (opts: MachineCliOptions, cmd: Command) => {
+    process.exitCode = await runCommand(runOptions(opts, cmd));
   });
 
 machineOptions(program.command('record').description('run like `run` and record everything needed to replay it exactly'))
   .requiredOption('--output <file>', 'the replay log to write')
   .option('--force', 'overwrite an existing log')
-  .action(async (opts: MachineCliOptions) => {
-    process.exitCode = await runCommand({ ...opts, memory: opts.m ?? opts.memory });
+  .action(async (opts: MachineCliOptions, cmd: Command) => {
+    process.exitCode = await runCommand(runOptions(opts, cmd));
   });
 
 program.command('replay')
@@ -58,6 +65,9 @@ program.command('replay')
   .option('--quiet', 'do not show guest output')
   .option('--stats', 'print a statistics line on stderr at the end')
   .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec')
+  .option('--savevm <file>', 'save a snapshot of the machine where the replay stops')
+  .option('--force', 'overwrite an existing --savevm file')
+  .option('--loadvm <file>', 'start from a snapshot taken in a replay of this log')
   .action((log: string, opts: ReplayArgs) => {
     process.exitCode = replayCommand(log, opts);
   });

@@ -1,12 +1,17 @@
 // `rewind86 replay LOG`: rebuild the recorded machine and let the log drive it.
 import { performance } from 'node:perf_hooks';
 import { UserError } from '../devices/index.js';
-import { parseLog, Replayer } from '../replay/index.js';
+import { resolve } from 'node:path';
+import {
+  parseLog, Replayer, EventType, type ReplayOutcome, type Snapshot, readSnapshotFile, saveSnapshot, checkSnapshotTarget,
+  machineFromSnapshot, checkSnapshotFits, replayPoint, snapshotLogPosition, logStartSnapshot, readLogStartSnapshot,
+} from '../replay/index.js';
 import { LineWriter } from './output.js';
 import { readGuestFile } from './guest-file.js';
 import { buildMachine, imageIdentity, type MachineConfig } from './machine-setup.js';
 import { applyDebugFlags } from './debug-flags.js';
 import { ProgressBar } from './progress.js';
+import { VERSION } from './version.js';
 
 export interface ReplayArgs {
   kernel?: string;
@@ -14,36 +19,70 @@ export interface ReplayArgs {
   quiet?: boolean;
   stats?: boolean;
   d?: string;
+  /** Save a snapshot where the replay stops; overwrite an existing file only with force. */
+  savevm?: string;
+  force?: boolean;
+  /** Start from a snapshot taken in a replay of this log. */
+  loadvm?: string;
 }
 
 export function replayCommand(logPath: string, opts: ReplayArgs): number {
-  const log = parseLog(logPath, readGuestFile(logPath, 'log'));
+  const logData = readGuestFile(logPath, 'log');
+  const log = parseLog(logPath, logData);
   const config = log.header.machine as unknown as MachineConfig;
   if (typeof config.memoryMiB !== 'number' || typeof config.icountShift !== 'number' || typeof config.append !== 'string') {
     throw new UserError(`${logPath}: corrupt header: machine configuration`);
   }
   const recorded = log.header.images.find((i) => i.role === 'kernel');
   if (!recorded) throw new UserError(`${logPath}: the header names no kernel image`);
+  if (opts.savevm !== undefined) {
+    if (resolve(opts.savevm) === resolve(logPath)) throw new UserError(`--savevm ${opts.savevm}: that is the log being replayed`);
+    checkSnapshotTarget(opts.savevm, !!opts.force);
+  }
+  // Where the replay starts: at boot, from a snapshot taken in a replay of
+  // this log (--loadvm), or from the snapshot the log was recorded from.
+  const startSnapshot = logStartSnapshot(logPath, log.header);
+  let start: Snapshot | null = null;
+  let position = 0;
+  if (opts.loadvm !== undefined) {
+    start = readSnapshotFile(opts.loadvm);
+    position = snapshotLogPosition(start, logPath, logData, log);
+  } else if (startSnapshot) {
+    start = readLogStartSnapshot(logPath, startSnapshot);
+  }
+  if (start) checkSnapshotFits(start, { memoryMiB: config.memoryMiB, icountShift: config.icountShift, kernel: recorded });
+  // The kernel: checked against the log's when it is read (always when booting; from a snapshot, only if --kernel names one).
   const kernelPath = opts.kernel ?? recorded.path;
-  const actual = imageIdentity('kernel', kernelPath, readGuestFile(kernelPath, 'kernel'));
-  if (actual.sha256 !== recorded.sha256) {
-    throw new UserError(`kernel ${kernelPath}: not the image this log was recorded with (SHA-256 ${actual.sha256.slice(0, 16)}..., the log has ${recorded.sha256.slice(0, 16)}...)`);
+  if (!start || opts.kernel !== undefined) {
+    const actual = imageIdentity('kernel', kernelPath, readGuestFile(kernelPath, 'kernel'));
+    if (actual.sha256 !== recorded.sha256) {
+      throw new UserError(`kernel ${kernelPath}: not the image this log was recorded with (SHA-256 ${actual.sha256.slice(0, 16)}..., the log has ${recorded.sha256.slice(0, 16)}...)`);
+    }
   }
   let until: number | undefined;
   if (opts.until !== undefined) {
     if (!/^\d+$/.test(opts.until)) throw new UserError(`--until: "${opts.until}" is not an instruction count`);
     until = Number(opts.until);
+    if (start && until < start.header.core.icount) {
+      throw new UserError(`--until ${until}: before the snapshot ${start.path}, taken at icount ${start.header.core.icount}`);
+    }
   }
   if (log.truncated) process.stderr.write(`rewind86: warning: ${logPath} was cut short (the recording did not end cleanly); replaying what it holds\n`);
   const out = new LineWriter(1);
-  const { machine } = buildMachine(kernelPath, config, log.header.startTimeMs, opts.quiet ? () => {} : out.byte);
+  const serialOut = opts.quiet ? () => {} : out.byte;
+  const machine = start ? machineFromSnapshot(start, serialOut) : buildMachine(kernelPath, config, log.header.startTimeMs, serialOut).machine;
   applyDebugFlags(machine, opts.d);
   const total = log.events.length ? log.events[log.events.length - 1].icount : 0;
   const progress = process.stderr.isTTY ? new ProgressBar(until ?? total) : null;
   const t0 = performance.now();
-  let outcome;
+  const replayer = new Replayer(machine, log);
+  replayer.position = position;
+  let outcome: ReplayOutcome;
   try {
-    outcome = new Replayer(machine, log).run({ until, onProgress: progress ? (ic) => progress.update(ic) : undefined });
+    // A snapshot taken at the log's end (after its End event): the replay has nothing left to do.
+    const atEnd = start?.header.replay && position > 0 && position === log.events.length && log.events[position - 1].type === EventType.End;
+    outcome = atEnd ? { kind: 'end', stop: start!.header.replay!.stop }
+      : replayer.run({ until, onProgress: progress ? (ic) => progress.update(ic) : undefined });
   } finally {
     out.flush();
     progress?.done();
@@ -52,6 +91,20 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number {
   if (opts.stats) {
     const icount = machine.cpu.icount;
     process.stderr.write(`stats: icount=${icount} seconds=${seconds.toFixed(3)} mips=${(seconds > 0 ? icount / seconds / 1e6 : 0).toFixed(1)} tbs=${machine.exec.cache.translated}\n`);
+  }
+  if (opts.savevm !== undefined) {
+    if (outcome.kind === 'diverged') {
+      process.stderr.write(`rewind86: snapshot not saved: the replay diverged\n`);
+    } else {
+      const bytes = saveSnapshot(opts.savevm, machine, {
+        rewind86Version: VERSION,
+        machine: { memoryMiB: config.memoryMiB, icountShift: config.icountShift, append: config.append },
+        images: log.header.images,
+        startTimeMs: log.header.startTimeMs,
+        replay: replayPoint(logPath, logData, log, replayer.position, outcome.kind === 'end' ? outcome.stop : null),
+      }, !!opts.force);
+      process.stderr.write(`rewind86: saved snapshot ${opts.savevm} at icount ${machine.cpu.icount} (${bytes} bytes)\n`);
+    }
   }
   switch (outcome.kind) {
     case 'end': {

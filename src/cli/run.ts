@@ -1,11 +1,16 @@
 // `rewind86 run` and `rewind86 record`: boot a kernel and run it live, with
 // stdin as the serial console; record also writes the replay log.
 import { performance } from 'node:perf_hooks';
-import { type MachineStop } from '../devices/index.js';
-import { LogWriter, Recorder, runLive, LOG_FORMAT_VERSION } from '../replay/index.js';
+import { resolve } from 'node:path';
+import { type Machine, type MachineStop } from '../devices/index.js';
+import {
+  LogWriter, Recorder, runLive, LOG_FORMAT_VERSION, type ImageIdentity, type LogHeader, type LogStartSnapshot,
+  readSnapshotFile, checkSnapshotFits, machineFromSnapshot,
+} from '../replay/index.js';
 import { LineWriter } from './output.js';
 import { StdinInput } from './stdin-input.js';
-import { buildMachine, parseMachineArgs, type MachineArgs } from './machine-setup.js';
+import { buildMachine, imageIdentity, parseMachineArgs, type MachineArgs } from './machine-setup.js';
+import { readGuestFile } from './guest-file.js';
 import { applyDebugFlags } from './debug-flags.js';
 import { VERSION } from './version.js';
 
@@ -17,17 +22,41 @@ export interface RunOptions extends MachineArgs {
   /** record: the log file to write, and whether to overwrite it. */
   output?: string;
   force?: boolean;
+  /** Continue from this snapshot instead of booting (the configuration and kernel come from it). */
+  loadvm?: string;
+  /** Which of memory and append the user gave (a snapshot is checked against those only). */
+  given?: { memory?: boolean; append?: boolean };
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
-  const config = parseMachineArgs(opts);
+  let config = parseMachineArgs(opts);
   const out = new LineWriter(1);
-  const startTimeMs = Date.now();
-  const { machine, images } = buildMachine(opts.kernel, config, startTimeMs, out.byte);
+  let startTimeMs = Date.now();
+  let machine: Machine, images: ImageIdentity[];
+  let startSnapshot: LogStartSnapshot | undefined;
+  if (opts.loadvm !== undefined) {
+    const snap = readSnapshotFile(opts.loadvm);
+    checkSnapshotFits(snap, {
+      memoryMiB: opts.given?.memory ? config.memoryMiB : undefined,
+      icountShift: opts.icountShift !== undefined ? config.icountShift : undefined,
+      append: opts.given?.append ? config.append : undefined,
+      kernel: opts.kernel !== undefined ? imageIdentity('kernel', opts.kernel, readGuestFile(opts.kernel, 'kernel')) : undefined,
+    });
+    machine = machineFromSnapshot(snap, out.byte);
+    config = { ...snap.header.machine };
+    images = snap.header.images;
+    startTimeMs = snap.header.startTimeMs;
+    startSnapshot = { path: resolve(snap.path), size: snap.size, sha256: snap.sha256 };
+  } else {
+    ({ machine, images } = buildMachine(opts.kernel, config, startTimeMs, out.byte));
+  }
   applyDebugFlags(machine, opts.d);
-  const writer = opts.output
-    ? new LogWriter(opts.output, { formatVersion: LOG_FORMAT_VERSION, rewind86Version: VERSION, machine: { ...config }, images, startTimeMs }, !!opts.force)
-    : null;
+  // A log recorded from a snapshot names it: its replay starts from that snapshot.
+  const header: LogHeader & { startSnapshot?: LogStartSnapshot } = {
+    formatVersion: LOG_FORMAT_VERSION, rewind86Version: VERSION, machine: { ...config }, images, startTimeMs,
+    ...(startSnapshot ? { startSnapshot } : {}),
+  };
+  const writer = opts.output ? new LogWriter(opts.output, header, !!opts.force) : null;
   const recorder = new Recorder(machine, writer);
   if (opts.stats) machine.exec.clock = () => performance.now();
   const input = new StdinInput();
