@@ -65,10 +65,25 @@ static void quicksort(u32 *v, int n)
     }
 }
 
+/* rounds=N on the command line overrides ROUNDS (longer recordings for the time-travel bench). */
+static u32 rounds_from_cmdline(void)
+{
+    const char *c = rt_cmdline();
+    for (; *c; c++) {
+        if (c[0] == 'r' && c[1] == 'o' && c[2] == 'u' && c[3] == 'n' && c[4] == 'd' && c[5] == 's' && c[6] == '=') {
+            u32 n = 0;
+            for (c += 7; *c >= '0' && *c <= '9'; c++) n = n * 10 + (u32)(*c - '0');
+            return n;
+        }
+    }
+    return ROUNDS;
+}
+
 int main(void)
 {
     u32 x = 0x9e3779b9, sum = 0;
-    for (u32 r = 0; r < ROUNDS; r++) {
+    const u32 rounds = rounds_from_cmdline();
+    for (u32 r = 0; r < rounds; r++) {
         u32 mask = (r & 1) ? 0x3ff : 0xffffffffu;
         for (int i = 0; i < N; i++) {
             x ^= x << 13;
