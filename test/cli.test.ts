@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { multibootHeader, multibootKernel, elf32 } from './support/elf.js';
-import { makeTempDir, REPO, repoPath } from './support/guests.js';
+import { makeTempDir, repoPath } from './support/guests.js';
 
 const CLI = repoPath('dist/cli/main.js');
 const HELLO = repoPath('test/guests/bin/hello.elf');
@@ -56,8 +56,7 @@ function lines(text: string): string[] {
 }
 
 beforeAll(() => {
-  const r = spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npx tsc -p . failed (status ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  // dist/ is built once by test/support/global-build.ts.
   work = makeTempDir('cli');
 }, 180_000);
 

@@ -24,10 +24,10 @@
 // 3 = end (both with an 8-byte payload: CPU hash, RAM hash).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { describeUpToDate, firstDifference, makeTempDir, REPO, repoPath, runKernel } from './support/guests.js';
+import { describeUpToDate, firstDifference, makeTempDir, repoPath, runKernel } from './support/guests.js';
 
 const CLI = repoPath('dist/cli/main.js');
 const ECHO = repoPath('test/guests/bin/echo.elf');
@@ -224,24 +224,8 @@ function edited(log: string, name: string, edit: (b: Buffer) => Buffer): string 
   return out;
 }
 
-/** Newest modification time of the TypeScript sources. */
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = statSync(p);
-    t = Math.max(t, st.isDirectory() ? newestSource(p) : name.endsWith('.ts') ? st.mtimeMs : 0);
-  }
-  return t;
-}
-
 beforeAll(() => {
-  // Build the CLI if it is missing or older than the sources (the usual way in
-  // is `npx tsc -p . && npx vitest run`, which leaves nothing to do here).
-  if (!existsSync(CLI) || statSync(CLI).mtimeMs < newestSource(repoPath('src'))) {
-    const r = spawnSync('npx', ['tsc', '-p', '.'], { cwd: REPO, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`npx tsc -p . failed (status ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
-  }
+  // dist/ is built once by test/support/global-build.ts.
   work = makeTempDir('record-replay');
 }, 180_000);
 

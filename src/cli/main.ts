@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../devices/index.js';
 import { runCommand, type RunOptions } from './run.js';
 import { replayCommand, type ReplayArgs } from './replay.js';
+import { seekCommand, type SeekArgs } from './seek.js';
 import { VERSION } from './version.js';
 import { translateQemuArgs } from './qemu-args.js';
 
@@ -70,6 +71,17 @@ program.command('replay')
   .option('--loadvm <file>', 'start from a snapshot taken in a replay of this log')
   .action((log: string, opts: ReplayArgs) => {
     process.exitCode = replayCommand(log, opts);
+  });
+
+program.command('seek')
+  .description('time travel: replay with in-memory snapshots and go to each icount in turn, printing the state hashes there')
+  .argument('<log>', 'a log written by `rewind86 record`')
+  .argument('<icount...>', 'instruction counts to go to, in order (backwards too)')
+  .option('--kernel <file>', 'the kernel image (default: the path recorded in the log)')
+  .option('--snapshot-interval <N>', 'instructions between in-memory snapshots (default 16777216; doubles to fit the memory budget)')
+  .option('--snapshot-memory <MiB>', 'memory the snapshots may use (default: twice the RAM plus 256 MiB, at least 512)')
+  .action((log: string, icounts: string[], opts: SeekArgs) => {
+    process.exitCode = seekCommand(log, icounts, opts);
   });
 
 try {
