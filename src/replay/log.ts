@@ -7,7 +7,7 @@
 // Little-endian. Events are appended and written through as they happen, so
 // a recording killed midway keeps every event written before; a reader
 // stops at the last complete event and reports that the log was cut short.
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { UserError } from '../devices/index.js';
 
 export const LOG_MAGIC = 'RW86LOG\0';
@@ -92,9 +92,9 @@ export class LogWriter {
     this.pendingBytes = 0;
   }
 
+  /** Writes what is buffered and closes. (No fsync: the log must survive the process being killed, which the page cache already ensures.) */
   close(): void {
     this.flush();
-    try { fsyncSync(this.fd); } catch { /* not every file supports fsync */ }
     closeSync(this.fd);
   }
 }
