@@ -5,6 +5,6 @@ import { fileURLToPath } from 'node:url';
 
 export default function setup(): void {
   const repo = fileURLToPath(new URL('../../', import.meta.url));
-  const r = spawnSync('npx', ['tsc', '-p', '.'], { cwd: repo, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npx tsc -p . failed (status ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  const r = spawnSync('npm', ['run', 'build'], { cwd: repo, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npm run build failed (status ${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
 }
