@@ -64,6 +64,15 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+describe('the rewind86 bin', () => {
+  it('is executable as built (npx rewind86 runs it directly)', () => {
+    const r = spawnSync(CLI, ['--version'], { encoding: 'utf8' });
+    expect(r.error).toBeUndefined();
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('rewind86 run', () => {
   it('boots hello.elf: its lines, the --append command line, exit status 1 via isa-debug-exit', () => {
     const r = cli(['run', '--kernel', HELLO, '--append', 'console=ttyS0 foo="a b"', '--memory', '16']);
