@@ -21,6 +21,7 @@ import { Machine, type RunResult } from '../src/devices/index.js';
 import { S, F } from '../src/frontend-x86/index.js';
 import { type InterruptSource } from '../src/runtime/index.js';
 import { describeUpToDate, repoPath } from './support/guests.js';
+import { elfSymbols } from './support/elf.js';
 
 const KERNEL = repoPath('test/guests/bin/irq.elf');
 const MAX_ICOUNT = 50_000_000;
@@ -39,28 +40,7 @@ const CASE_NAMES = (() => {
 
 const CASE_LINE = /^(PASS|FAIL|SKIP) (.*?)(: .*)?$/;
 
-// ---- the guest's symbols (for the EIPs the CPU must save) ----
-
-function elfSymbols(data: Buffer): Map<string, number> {
-  const shoff = data.readUInt32LE(32), shentsize = data.readUInt16LE(46), shnum = data.readUInt16LE(48);
-  const sec = (i: number) => {
-    const o = shoff + i * shentsize;
-    return { type: data.readUInt32LE(o + 4), offset: data.readUInt32LE(o + 16), size: data.readUInt32LE(o + 20), link: data.readUInt32LE(o + 24) };
-  };
-  const syms = new Map<string, number>();
-  for (let i = 0; i < shnum; i++) {
-    const s = sec(i);
-    if (s.type !== 2) continue; // SHT_SYMTAB
-    const str = sec(s.link);
-    for (let o = s.offset; o + 16 <= s.offset + s.size; o += 16) {
-      const nameOff = data.readUInt32LE(o);
-      const end = data.indexOf(0, str.offset + nameOff);
-      const name = data.toString('latin1', str.offset + nameOff, end);
-      if (name) syms.set(name, data.readUInt32LE(o + 4));
-    }
-  }
-  return syms;
-}
+// ---- the guest's symbols (for the EIPs the CPU must save): elfSymbols from support/elf.ts ----
 
 // ---- the test's interrupt device ----
 

@@ -123,5 +123,8 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number {
       process.stderr.write(`rewind86: replay diverged at icount ${outcome.icount}: ${outcome.what}\n` +
         `rewind86: to see where, trace both runs and compare: rewind86 replay ${logPath} --trace replay.trace; rewind86 trace-diff record.trace replay.trace\n`);
       return 1;
+    case 'breakpoint':
+      process.stderr.write(`rewind86: stopped at a breakpoint at icount ${outcome.icount}\n`);
+      return 0;
   }
 }

@@ -33,7 +33,8 @@ export type MachineStopKind =
   | 'poweroff' // hlt with interrupts disabled
   | 'halted' // hlt with interrupts enabled: the caller warps to the next timer or waits for input
   | 'triple-fault'
-  | 'stopped'; // stop() was called
+  | 'stopped' // stop() was called
+  | 'breakpoint'; // a debugger breakpoint (Executor.setBreakpoint) was reached
 
 export interface MachineStop {
   kind: MachineStopKind;
@@ -124,6 +125,7 @@ export class Machine {
         case StopReason.Budget: continue;
         case StopReason.TripleFault: return { kind: 'triple-fault', status: 3 };
         case StopReason.Stopped: return { kind: 'stopped', status: 0 };
+        case StopReason.Breakpoint: return { kind: 'breakpoint', status: 0 };
         case StopReason.Halted:
           return (cpu.s[S.EFLAGS] & F.IF) !== 0 ? { kind: 'halted', status: 0 } : { kind: 'poweroff', status: 0 };
       }
@@ -196,6 +198,7 @@ export class Machine {
       case 'poweroff': return { status: 0, message: `guest halted at ${eip} with interrupts disabled`, reason: StopReason.Halted };
       case 'halted': return { status: 0, message: `guest halted at ${eip} with interrupts enabled and no interrupt pending`, reason: StopReason.Halted };
       case 'stopped': return { status: 0, message: 'stopped', reason: StopReason.Stopped };
+      case 'breakpoint': return { status: 0, message: `stopped at a breakpoint at ${eip}`, reason: StopReason.Breakpoint };
     }
   }
 }

@@ -18,7 +18,8 @@ export type ReplayOutcome =
   | { kind: 'end'; stop: MachineStop | null } // reached the End event (stop: how the guest ended, if it did)
   | { kind: 'until' } // reached --until
   | { kind: 'cut-short'; icount: number } // the log ended early (a recording that was killed)
-  | { kind: 'diverged'; icount: number; what: string };
+  | { kind: 'diverged'; icount: number; what: string }
+  | { kind: 'breakpoint'; icount: number }; // a debugger breakpoint (Executor.setBreakpoint) stopped it
 
 const SLICE = 1 << 24;
 
@@ -59,6 +60,8 @@ export class Replayer {
       switch (stop.kind) {
         case 'limit':
           continue;
+        case 'breakpoint':
+          return { kind: 'breakpoint', icount: cpu.icount };
         case 'halted':
           // Warp to the next timer, unless the next event is due right here.
           if (ev && ev.icount === cpu.icount && ev.warpNs === m.clock.warpNs) continue;

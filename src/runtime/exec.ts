@@ -22,6 +22,8 @@ export const enum StopReason {
   /** stop() was called (a device ended the run, a debugger asked). */
   Stopped = 'stopped',
   TripleFault = 'triple-fault',
+  /** A debugger breakpoint was reached: EIP is at it, the instruction there has not run. */
+  Breakpoint = 'breakpoint',
 }
 
 /** Where external interrupts come from (the PIC, later). */
@@ -48,6 +50,11 @@ export class Executor {
   private stopFlag = false;
   /** The icount the current run() stops at. */
   private limit = Infinity;
+  /** Debugger breakpoints (linear addresses): blocks end before them; reaching one stops the run. */
+  private readonly breakpoints = new Set<number>();
+  /** A breakpoint the next block may start at without stopping (resuming from that breakpoint). */
+  private skipBreakpoint = -1;
+  private hitBreakpoint = false;
   irqSource: InterruptSource | null = null;
   debug: DebugLog | null = null;
   /** Host clock for translation statistics only (injected by the host boundary; never affects the guest). */
@@ -85,6 +92,19 @@ export class Executor {
   stop(): void {
     this.stopFlag = true;
     this.cpu.exitRequest = true;
+  }
+
+  /** Sets or clears a breakpoint at a linear address; translated code is redone so blocks end before it. */
+  setBreakpoint(linear: number, on: boolean): void {
+    linear |= 0;
+    if (on === this.breakpoints.has(linear)) return;
+    if (on) this.breakpoints.add(linear); else this.breakpoints.delete(linear);
+    this.flush();
+  }
+
+  /** The next run starts at the current instruction even if a breakpoint is there (continuing from it). */
+  stepOverBreakpoint(): void {
+    this.skipBreakpoint = (this.cpu.s[S.BASE + 1] + this.cpu.s[S.EIP]) | 0;
   }
 
   /** Drops every translated block (after loading a snapshot, or a mode of memory change). */
@@ -132,6 +152,10 @@ export class Executor {
       try {
         // In an interrupt shadow with an interrupt pending: exactly one instruction, then back here.
         this.runBlocks(maxInsns === 1 ? Math.min(this.limit, cpu.icount + 1) : this.limit, maxInsns);
+        if (this.hitBreakpoint) {
+          this.hitBreakpoint = false;
+          return StopReason.Breakpoint;
+        }
       } catch (e) {
         if (!(e instanceof Fault)) {
           if (e instanceof TripleFault) return StopReason.TripleFault;
@@ -146,10 +170,13 @@ export class Executor {
   private runBlocks(limit: number, firstMax: number): void {
     const cpu = this.cpu, s = cpu.s, ic = cpu.ic;
     const trace = this.debug?.exec ? this.debug : null;
+    const bp = this.breakpoints.size !== 0;
     ic[1] = limit;
     this.current = null;
     let tb = this.lookup(firstMax);
     for (;;) {
+      // Blocks end before breakpoints, so a breakpoint is always where a block starts.
+      if (bp && this.atBreakpoint(tb)) { this.hitBreakpoint = true; return; }
       if (ic[1] - ic[0] < tb.insnCount) {
         this.current = null;
         tb = this.translate(ic[1] - ic[0], false);
@@ -170,6 +197,13 @@ export class Executor {
       }
       tb = next;
     }
+  }
+
+  private atBreakpoint(tb: TranslationBlock): boolean {
+    const linear = (tb.csBase + tb.eip) | 0;
+    if (!this.breakpoints.has(linear)) return false;
+    if (linear === this.skipBreakpoint) { this.skipBreakpoint = -1; return false; }
+    return true;
   }
 
   /** Delivers a guest fault raised by the running block. Returns true on a triple fault. */
@@ -238,6 +272,7 @@ export class Executor {
     const tr = translateBlock({
       fetch: (a) => mem.fetchCode(a),
       csBase, eip, mode: cpu.mode, maxInsns,
+      stopAt: this.breakpoints.size !== 0 ? (lin: number) => this.breakpoints.has(lin) : undefined,
       onInsn: dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined,
     });
     optimizeBlock(tr.ir);

@@ -67,3 +67,25 @@ export function multibootKernel(code: number[], opts: { memSize?: number } = {})
   const paddr = 0x100000;
   return elf32({ paddr, bytes, entry: paddr + header.length, memSize: opts.memSize });
 }
+
+/** The symbol table of an ELF32 file: name -> value. */
+export function elfSymbols(data: Buffer): Map<string, number> {
+  const shoff = data.readUInt32LE(32), shentsize = data.readUInt16LE(46), shnum = data.readUInt16LE(48);
+  const sec = (i: number) => {
+    const o = shoff + i * shentsize;
+    return { type: data.readUInt32LE(o + 4), offset: data.readUInt32LE(o + 16), size: data.readUInt32LE(o + 20), link: data.readUInt32LE(o + 24) };
+  };
+  const syms = new Map<string, number>();
+  for (let i = 0; i < shnum; i++) {
+    const s = sec(i);
+    if (s.type !== 2) continue; // SHT_SYMTAB
+    const str = sec(s.link);
+    for (let o = s.offset; o + 16 <= s.offset + s.size; o += 16) {
+      const nameOff = data.readUInt32LE(o);
+      const end = data.indexOf(0, str.offset + nameOff);
+      const name = data.toString('latin1', str.offset + nameOff, end);
+      if (name) syms.set(name, data.readUInt32LE(o + 4));
+    }
+  }
+  return syms;
+}
