@@ -42,6 +42,7 @@ export interface CompiledBlock {
 
 export function compileBlock(block: IrBlock, ctx: CodeContext, name = 'tb', options: EmitOptions = {}): CompiledBlock {
   if (options.selfLoopEip !== undefined && (!ctx.ic || !ctx.ctl)) throw new Error('backend: self-loops need ctx.ic and ctx.ctl');
+  if (options.watchChecks && !ctx.ctl) throw new Error('backend: watchpoint checks need ctx.ctl');
   const { source, extraExits, helperNames } = emitBlock(block, name, options);
   const binds = helperNames.map((h, i) => {
     if (!ctx.helpers[h]) throw new Error(`backend: no helper named ${h}`);

@@ -32,6 +32,12 @@ export interface EmitOptions {
    * requested (ctl[0]), counting each pass in ic[0].
    */
   selfLoopEip?: number;
+  /**
+   * Watchpoints are set: at every instruction boundary the block leaves if
+   * ctl[1] says a watched address was accessed (the slow path sets it), so
+   * the run stops right after the accessing instruction.
+   */
+  watchChecks?: boolean;
 }
 
 export function emitBlock(block: IrBlock, name = 'tb', options: EmitOptions = {}): EmitResult {
@@ -199,6 +205,7 @@ class Emitter {
         // A slow-path store flags a write to this block's own code; leave before the next instruction runs.
         if (this.storeSeen) this.emitSmcCheck();
         this.storeSeen = false;
+        if (this.options.watchChecks && op.aux > 0) this.emitWatchCheck();
         this.line(`// insn ${op.aux} @ 0x${(this.insnEip >>> 0).toString(16)}`);
         break;
       case Op.Exit:
@@ -221,6 +228,13 @@ class Emitter {
     const exitNo = this.block.exits.length + this.extraExits.length;
     this.extraExits.push({ retired: this.insnIndex, eip: this.insnEip });
     this.line(`if (smc !== 0) { ${this.writeBackAll()} s[EIP_SLOT] = ${this.insnEip}; return ${exitNo}; }`);
+  }
+
+  /** With watchpoints set: leave before this instruction when the previous one touched a watched address. */
+  private emitWatchCheck(): void {
+    const exitNo = this.block.exits.length + this.extraExits.length;
+    this.extraExits.push({ retired: this.insnIndex, eip: this.insnEip });
+    this.line(`if (ctl[1] !== 0) { ${this.writeBackAll()} s[EIP_SLOT] = ${this.insnEip}; return ${exitNo}; }`);
   }
 
   private emitLoad(op: IrInsn, o: string, addr: string): void {

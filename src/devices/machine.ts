@@ -34,7 +34,8 @@ export type MachineStopKind =
   | 'halted' // hlt with interrupts enabled: the caller warps to the next timer or waits for input
   | 'triple-fault'
   | 'stopped' // stop() was called
-  | 'breakpoint'; // a debugger breakpoint (Executor.setBreakpoint) was reached
+  | 'breakpoint' // a debugger breakpoint (Executor.setBreakpoint) was reached
+  | 'watchpoint'; // a watched address was accessed (Executor.setWatchpoints; details in exec.watchHit)
 
 export interface MachineStop {
   kind: MachineStopKind;
@@ -126,6 +127,7 @@ export class Machine {
         case StopReason.TripleFault: return { kind: 'triple-fault', status: 3 };
         case StopReason.Stopped: return { kind: 'stopped', status: 0 };
         case StopReason.Breakpoint: return { kind: 'breakpoint', status: 0 };
+        case StopReason.Watchpoint: return { kind: 'watchpoint', status: 0 };
         case StopReason.Halted:
           return (cpu.s[S.EFLAGS] & F.IF) !== 0 ? { kind: 'halted', status: 0 } : { kind: 'poweroff', status: 0 };
       }
@@ -199,6 +201,7 @@ export class Machine {
       case 'halted': return { status: 0, message: `guest halted at ${eip} with interrupts enabled and no interrupt pending`, reason: StopReason.Halted };
       case 'stopped': return { status: 0, message: 'stopped', reason: StopReason.Stopped };
       case 'breakpoint': return { status: 0, message: `stopped at a breakpoint at ${eip}`, reason: StopReason.Breakpoint };
+      case 'watchpoint': return { status: 0, message: `stopped by a watchpoint at ${eip}`, reason: StopReason.Watchpoint };
     }
   }
 }

@@ -19,7 +19,8 @@ export type ReplayOutcome =
   | { kind: 'until' } // reached --until
   | { kind: 'cut-short'; icount: number } // the log ended early (a recording that was killed)
   | { kind: 'diverged'; icount: number; what: string }
-  | { kind: 'breakpoint'; icount: number }; // a debugger breakpoint (Executor.setBreakpoint) stopped it
+  | { kind: 'breakpoint'; icount: number } // a debugger breakpoint (Executor.setBreakpoint) stopped it
+  | { kind: 'watchpoint'; icount: number }; // a debugger watchpoint (Executor.setWatchpoints) stopped it
 
 const SLICE = 1 << 24;
 
@@ -61,7 +62,8 @@ export class Replayer {
         case 'limit':
           continue;
         case 'breakpoint':
-          return { kind: 'breakpoint', icount: cpu.icount };
+        case 'watchpoint':
+          return { kind: stop.kind, icount: cpu.icount };
         case 'halted':
           // Warp to the next timer, unless the next event is due right here.
           if (ev && ev.icount === cpu.icount && ev.warpNs === m.clock.warpNs) continue;

@@ -10,8 +10,8 @@ export class Cpu {
   readonly s = new Int32Array(S.SIZE);
   /** [retired instructions since reset (exact below 2^53), the current run's icount limit]; shared with generated code. */
   readonly ic = new Float64Array(2);
-  /** [exit requested]: shared with generated code (self-looping blocks check it). */
-  readonly ctl = new Int32Array(1);
+  /** [exit requested, watched address accessed]: shared with generated code. */
+  readonly ctl = new Int32Array(2);
 
   get icount(): number { return this.ic[0]; }
   set icount(v: number) { this.ic[0] = v; }

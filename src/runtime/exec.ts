@@ -24,6 +24,8 @@ export const enum StopReason {
   TripleFault = 'triple-fault',
   /** A debugger breakpoint was reached: EIP is at it, the instruction there has not run. */
   Breakpoint = 'breakpoint',
+  /** A watched address was accessed: the accessing instruction has completed (see Executor.watchHit). */
+  Watchpoint = 'watchpoint',
 }
 
 /** Where external interrupts come from (the PIC, later). */
@@ -55,6 +57,10 @@ export class Executor {
   /** A breakpoint the next block may start at without stopping (resuming from that breakpoint). */
   private skipBreakpoint = -1;
   private hitBreakpoint = false;
+  /** Watchpoints are set: blocks are compiled with checks at every instruction boundary. */
+  private watchMode = false;
+  /** The first watchpoint access since the last stop: kind and the watchpoint's address. */
+  watchHit: { kind: 'read' | 'write'; linear: number } | null = null;
   irqSource: InterruptSource | null = null;
   debug: DebugLog | null = null;
   /** Host clock for translation statistics only (injected by the host boundary; never affects the guest). */
@@ -79,6 +85,11 @@ export class Executor {
       ic: cpu.ic,
       ctl: cpu.ctl,
     };
+    mem.onWatchHit = (kind, linear) => {
+      if (this.watchHit === null) this.watchHit = { kind, linear };
+      cpu.ctl[1] = 1;
+      cpu.exitRequest = true;
+    };
     mem.onCodeWrite = (page) => {
       const cur = this.current;
       // Blocks shortened by the icount budget are not cached, but may be running.
@@ -99,6 +110,17 @@ export class Executor {
     linear |= 0;
     if (on === this.breakpoints.has(linear)) return;
     if (on) this.breakpoints.add(linear); else this.breakpoints.delete(linear);
+    this.flush();
+  }
+
+  /**
+   * Replaces the debugger watchpoints (linear ranges). Accesses to their pages
+   * take the memory slow path, and a hit stops the run after the accessing
+   * instruction; with none set, nothing costs anything.
+   */
+  setWatchpoints(list: Array<{ linear: number; len: number; read: boolean; write: boolean }>): void {
+    this.cpu.mem.setWatchpoints(list);
+    this.watchMode = list.length > 0;
     this.flush();
   }
 
@@ -155,6 +177,10 @@ export class Executor {
         if (this.hitBreakpoint) {
           this.hitBreakpoint = false;
           return StopReason.Breakpoint;
+        }
+        if (cpu.ctl[1] !== 0) {
+          cpu.ctl[1] = 0;
+          return StopReason.Watchpoint;
         }
       } catch (e) {
         if (!(e instanceof Fault)) {
@@ -275,11 +301,11 @@ export class Executor {
       stopAt: this.breakpoints.size !== 0 ? (lin: number) => this.breakpoints.has(lin) : undefined,
       onInsn: dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined,
     });
-    optimizeBlock(tr.ir);
+    optimizeBlock(tr.ir, { exitAtEveryInsn: this.watchMode });
     const name = `tb_${hex(csBase + eip)}`;
     // A block that jumps back to its own start loops inside its function (not when tracing every block).
-    const selfLoop = cacheable && !this.debug?.exec && this.blockInsnLimit > 1 && tr.ir.exits.some((x) => x.target === eip);
-    const compiled = compileBlock(tr.ir, this.ctx, name, selfLoop ? { selfLoopEip: eip } : {});
+    const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && tr.ir.exits.some((x) => x.target === eip);
+    const compiled = compileBlock(tr.ir, this.ctx, name, { selfLoopEip: selfLoop ? eip : undefined, watchChecks: this.watchMode });
     const exits = [...tr.ir.exits.map((x) => ({ target: x.target, retired: x.retired })),
       ...compiled.extraExits.map((x) => ({ target: -1, retired: x.retired }))];
     const physPc = mem.codePhys(tr.start);

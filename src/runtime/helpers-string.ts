@@ -130,6 +130,7 @@ function bulkChunk(cpu: Cpu, op: StrOp, size: number, step: number, count: numbe
 /** Physical address of the `bytes` starting at the lowest address of a chunk, or -1 if not all in one RAM page. */
 function chunkPhys(cpu: Cpu, linear: number, step: number, bytes: number, size: number, access: Access): number {
   const lo = step > 0 ? linear : (linear - bytes + size) | 0;
+  if (cpu.mem.watchedRange(lo >>> 0, bytes)) return -1; // watched: element by element, so each access is checked
   const phys = cpu.mem.translate(lo, access, -1);
   return phys + bytes > cpu.mem.size || (phys & 0xfff) + bytes > 4096 ? -1 : phys;
 }

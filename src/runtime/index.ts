@@ -5,3 +5,4 @@ export { Executor, StopReason, type InterruptSource, type DebugLog } from './exe
 export { Fault, FaultKind, VEC, hasErrorCode } from './fault.js';
 export { deliverInterrupt, TripleFault } from './interrupts.js';
 export { TbCache, TranslationBlock } from './tb.js';
+export { loadSegment } from './segments.js';

@@ -32,6 +32,36 @@ export class Memory {
   /** Per physical page: 1 when translated code was made from it. */
   readonly codePages: Uint8Array;
   private mmio: MmioRegion[] = [];
+  /** Debugger watchpoints (linear ranges); their pages never enter the TLB, so every access to them comes here. */
+  private watches: Array<{ linear: number; len: number; read: boolean; write: boolean }> = [];
+  private watchedPages = new Set<number>();
+  /** Called when an access touches a watchpoint (the executor stops after the instruction). */
+  onWatchHit: (kind: 'read' | 'write', linear: number) => void = () => {};
+
+  /** Replaces the set of watchpoints. */
+  setWatchpoints(list: Array<{ linear: number; len: number; read: boolean; write: boolean }>): void {
+    this.watches = list.map((w) => ({ ...w, linear: w.linear >>> 0 }));
+    this.watchedPages.clear();
+    for (const w of this.watches) {
+      for (let p = w.linear >>> 12; p <= (w.linear + w.len - 1) >>> 12; p++) this.watchedPages.add(p);
+    }
+    this.flushTlb();
+  }
+
+  /** True when a watchpoint's page overlaps [linear, linear + bytes): bulk copies must then go access by access. */
+  watchedRange(linear: number, bytes: number): boolean {
+    if (this.watchedPages.size === 0) return false;
+    for (let p = linear >>> 12; p <= ((linear + bytes - 1) >>> 12); p++) if (this.watchedPages.has(p)) return true;
+    return false;
+  }
+
+  private checkWatch(linear: number, size: number, write: boolean): void {
+    const a = linear >>> 0;
+    for (const w of this.watches) {
+      if ((write ? w.write : w.read) && a < w.linear + w.len && w.linear < a + size) this.onWatchHit(write ? 'write' : 'read', w.linear);
+    }
+  }
+
   /** Per physical page: 1 when written since dirty tracking last started (null: not tracking). */
   dirty: Uint8Array | null = null;
   /** Called on a write to a code page; returns true when the block now running was invalidated. */
@@ -117,6 +147,7 @@ export class Memory {
 
   private fill(linear: number, phys: number): void {
     if (phys >= this.size) return;
+    if (this.watchedPages.size !== 0 && this.watchedPages.has(linear >>> 12)) return;
     const vpn = linear >>> 12;
     const i = vpn & (TLB_SIZE - 1);
     this.tR[i] = vpn;
@@ -164,12 +195,14 @@ export class Memory {
 
   private load(linear: number, size: number, insn: number): number {
     const phys = this.translate(linear, Access.Read, insn);
+    if (this.watches.length !== 0) this.checkWatch(linear, size, false);
     this.fill(linear, phys);
     return this.readPhys(phys, size);
   }
 
   private store(linear: number, size: number, v: number, insn: number): number {
     const phys = this.translate(linear, Access.Write, insn);
+    if (this.watches.length !== 0) this.checkWatch(linear, size, true);
     const hit = this.writePhys(phys, size, v);
     this.fill(linear, phys);
     return hit;

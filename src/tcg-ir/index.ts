@@ -4,4 +4,4 @@ export { IrBuilder } from './builder.js';
 export { printBlock, tempName } from './printer.js';
 export { validateBlock } from './validate.js';
 export { mayFault, observesGlobals, clobbersGlobals, hasSideEffects, mayWriteCode } from './effects.js';
-export { optimizeBlock, foldConstants, propagateCopies, removeDeadCode, mul64 } from './passes/index.js';
+export { optimizeBlock, foldConstants, propagateCopies, removeDeadCode, mul64, type DceOptions } from './passes/index.js';

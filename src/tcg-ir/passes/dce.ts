@@ -8,7 +8,12 @@ import { type IrBlock, type IrInsn, TempKind } from '../ir.js';
 import { Op } from '../ops.js';
 import { hasSideEffects, observesGlobals, mayWriteCode } from '../effects.js';
 
-export function removeDeadCode(block: IrBlock): void {
+export interface DceOptions {
+  /** The backend may leave the block at any instruction boundary (watchpoint checks): globals are observed at every insn_start. */
+  exitAtEveryInsn?: boolean;
+}
+
+export function removeDeadCode(block: IrBlock, opts: DceOptions = {}): void {
   const globals: number[] = [];
   block.temps.forEach((t, i) => { if (t.kind === TempKind.Global) globals.push(i); });
   const n = block.temps.length;
@@ -21,7 +26,7 @@ export function removeDeadCode(block: IrBlock): void {
   const smcExitAt: boolean[] = new Array(block.ops.length).fill(false);
   let stored = false;
   block.ops.forEach((o, i) => {
-    if (o.op === Op.InsnStart) { smcExitAt[i] = stored; stored = false; }
+    if (o.op === Op.InsnStart) { smcExitAt[i] = stored || (opts.exitAtEveryInsn === true && o.aux > 0); stored = false; }
     else if (mayWriteCode(o)) stored = true;
   });
 
