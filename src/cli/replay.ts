@@ -124,7 +124,8 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number {
         `rewind86: to see where, trace both runs and compare: rewind86 replay ${logPath} --trace replay.trace; rewind86 trace-diff record.trace replay.trace\n`);
       return 1;
     case 'breakpoint':
-      process.stderr.write(`rewind86: stopped at a breakpoint at icount ${outcome.icount}\n`);
+    case 'watchpoint':
+      process.stderr.write(`rewind86: stopped at a ${outcome.kind} at icount ${outcome.icount}\n`);
       return 0;
   }
 }
