@@ -32,48 +32,12 @@ import { type IoBus } from '../runtime/index.js';
 import { type Device, type DeviceState, type IrqSink, checkStateVersion } from './device.js';
 import { type Timer, type VirtualClock } from './clock.js';
 import { UserError } from './errors.js';
+import { PIT_HZ, pitTicksAt, pitTickNs, bcdDecode, bcdEncode, mod } from './pit-clock.js';
 
-export const PIT_HZ = 1193182;
-const NS_PER_S = 1e9;
+export { PIT_HZ, pitTicksAt, pitTickNs };
+
 /** Port B's refresh-request bit toggles every 18 PIT clocks (15.0857 us), as the BIOS's counter-1 setting makes it. */
 const REFRESH_TICKS = 18;
-
-/** floor(a / b) for non-negative integers a, b with a < 2^53, exact despite float division. */
-function idiv(a: number, b: number): number {
-  let q = Math.floor(a / b);
-  const r = a - q * b;
-  if (r < 0) q--;
-  else if (r >= b) q++;
-  return q;
-}
-
-/** PIT clock edges that have happened at or before virtual time `ns`: floor(ns * 1193182 / 1e9), exact up to 2^53 ns. */
-export function pitTicksAt(ns: number): number {
-  const n = Math.floor(ns);
-  const q = idiv(n, NS_PER_S);
-  return q * PIT_HZ + idiv((n - q * NS_PER_S) * PIT_HZ, NS_PER_S);
-}
-
-/** The virtual time of PIT clock edge `tick`: the first whole ns at which pitTicksAt reaches it (ceil(tick * 1e9 / 1193182)). */
-export function pitTickNs(tick: number): number {
-  const q = idiv(tick, PIT_HZ);
-  const b = (tick - q * PIT_HZ) * NS_PER_S;
-  const c = idiv(b, PIT_HZ);
-  return q * NS_PER_S + (c * PIT_HZ === b ? c : c + 1);
-}
-
-function bcdDecode(raw: number): number {
-  return ((raw >> 12) & 15) * 1000 + ((raw >> 8) & 15) * 100 + ((raw >> 4) & 15) * 10 + (raw & 15);
-}
-
-function bcdEncode(v: number): number {
-  return (Math.floor(v / 1000) % 10) << 12 | (Math.floor(v / 100) % 10) << 8 | (Math.floor(v / 10) % 10) << 4 | v % 10;
-}
-
-function mod(a: number, m: number): number {
-  const r = a % m;
-  return r < 0 ? r + m : r;
-}
 
 /** JSON has no Infinity: "never" is saved as null. */
 const saveTick = (t: number): number | null => (t === Infinity ? null : t);
