@@ -35,7 +35,9 @@ function machineOptions(cmd: Command): Command {
     .option('--no-sleep', 'do not wait in real time while the guest idles (QEMU: -icount sleep=off)')
     .option('--stats', 'print a statistics line on stderr at the end')
     .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec')
-    .option('--loadvm <file>', 'continue from a snapshot (the machine configuration and kernel come from it)');
+    .option('--loadvm <file>', 'continue from a snapshot (the machine configuration and kernel come from it)')
+    .option('--gdb <dev>', 'serve GDB on tcp::PORT (127.0.0.1); the guest runs until GDB connects (QEMU: -gdb tcp::PORT; -s = tcp::1234)')
+    .option('-S', 'with --gdb: hold the guest before its first instruction until GDB continues');
 }
 
 type MachineCliOptions = RunOptions & { m?: string };
@@ -69,8 +71,11 @@ program.command('replay')
   .option('--savevm <file>', 'save a snapshot of the machine where the replay stops')
   .option('--force', 'overwrite an existing --savevm file')
   .option('--loadvm <file>', 'start from a snapshot taken in a replay of this log')
-  .action((log: string, opts: ReplayArgs) => {
-    process.exitCode = replayCommand(log, opts);
+  .option('--gdb <dev>', 'serve GDB on tcp::PORT with reverse execution; the replay starts held at icount 0 (QEMU: -gdb tcp::PORT; -s = tcp::1234)')
+  .option('-S', 'accepted with --gdb (a replay under GDB always starts held)')
+  .option('--snapshot-interval <N>', 'with --gdb: instructions between in-memory snapshots (default 16777216)')
+  .action(async (log: string, opts: ReplayArgs) => {
+    process.exitCode = await replayCommand(log, opts);
   });
 
 program.command('seek')

@@ -4,7 +4,7 @@ import { UserError } from '../devices/index.js';
 import { resolve } from 'node:path';
 import {
   parseLog, Replayer, EventType, type ReplayOutcome, type Snapshot, readSnapshotFile, saveSnapshot, checkSnapshotTarget,
-  machineFromSnapshot, checkSnapshotFits, replayPoint, snapshotLogPosition, logStartSnapshot, readLogStartSnapshot,
+  machineFromSnapshot, checkSnapshotFits, TimeTravel, replayPoint, snapshotLogPosition, logStartSnapshot, readLogStartSnapshot,
 } from '../replay/index.js';
 import { LineWriter } from './output.js';
 import { readGuestFile } from './guest-file.js';
@@ -12,6 +12,8 @@ import { buildMachine, imageIdentity, type MachineConfig } from './machine-setup
 import { applyDebugFlags } from './debug-flags.js';
 import { ProgressBar } from './progress.js';
 import { VERSION } from './version.js';
+import { ReplayTarget } from '../gdb/index.js';
+import { GdbServer } from './gdb-server.js';
 
 export interface ReplayArgs {
   kernel?: string;
@@ -24,9 +26,19 @@ export interface ReplayArgs {
   force?: boolean;
   /** Start from a snapshot taken in a replay of this log. */
   loadvm?: string;
+  /** Serve GDB here (tcp::PORT) with reverse execution; the replay starts held at icount 0. */
+  gdb?: string;
+  /** QEMU's -S: accepted with --gdb (a replay under GDB always starts held). */
+  S?: boolean;
+  snapshotInterval?: string;
 }
 
-export function replayCommand(logPath: string, opts: ReplayArgs): number {
+export function replayCommand(logPath: string, opts: ReplayArgs): number | Promise<number> {
+  if (opts.gdb !== undefined) {
+    for (const [given, name] of [[opts.until, '--until'], [opts.savevm, '--savevm'], [opts.loadvm, '--loadvm']] as const) {
+      if (given !== undefined) throw new UserError(`${name} cannot be used with --gdb`);
+    }
+  }
   const logData = readGuestFile(logPath, 'log');
   const log = parseLog(logPath, logData);
   const config = log.header.machine as unknown as MachineConfig;
@@ -72,6 +84,15 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number {
   const serialOut = opts.quiet ? () => {} : out.byte;
   const machine = start ? machineFromSnapshot(start, serialOut) : buildMachine(kernelPath, config, log.header.startTimeMs, serialOut).machine;
   applyDebugFlags(machine, opts.d);
+  if (opts.gdb !== undefined) {
+    if (start) throw new UserError(`--gdb: ${logPath} was recorded from a snapshot; reverse debugging needs a recording from boot`);
+    let interval: number | undefined;
+    if (opts.snapshotInterval !== undefined) {
+      if (!/^\d+$/.test(opts.snapshotInterval) || Number(opts.snapshotInterval) < 1) throw new UserError(`--snapshot-interval: "${opts.snapshotInterval}" is not a whole number >= 1`);
+      interval = Number(opts.snapshotInterval);
+    }
+    return replayUnderGdb(opts.gdb, new TimeTravel(machine, log, { interval }), out);
+  }
   const total = log.events.length ? log.events[log.events.length - 1].icount : 0;
   const progress = process.stderr.isTTY ? new ProgressBar(until ?? total) : null;
   const t0 = performance.now();
@@ -128,4 +149,18 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number {
       process.stderr.write(`rewind86: stopped at a ${outcome.kind} at icount ${outcome.icount}\n`);
       return 0;
   }
+}
+
+/** replay --gdb: serve GDB over time travel until GDB kills the program (or SIGINT). */
+async function replayUnderGdb(spec: string, tt: TimeTravel, out: LineWriter): Promise<number> {
+  const target = new ReplayTarget(tt, () => new Promise<void>((resolve) => setImmediate(resolve)));
+  target.log = (m) => process.stderr.write(`${m}\n`);
+  const server = await GdbServer.listen(spec, target, { log: (m) => process.stderr.write(`${m}\n`) });
+  await new Promise<void>((resolve) => {
+    target.onKill = resolve;
+    process.once('SIGINT', () => resolve());
+  });
+  server.close();
+  out.flush();
+  return 0;
 }

@@ -13,6 +13,9 @@ import { buildMachine, imageIdentity, parseMachineArgs, type MachineArgs } from 
 import { readGuestFile } from './guest-file.js';
 import { applyDebugFlags } from './debug-flags.js';
 import { VERSION } from './version.js';
+import { LiveMachineTarget } from '../gdb/index.js';
+import { GdbServer } from './gdb-server.js';
+import { type HostInput } from '../replay/index.js';
 
 export interface RunOptions extends MachineArgs {
   stats?: boolean;
@@ -26,6 +29,10 @@ export interface RunOptions extends MachineArgs {
   loadvm?: string;
   /** Which of memory and append the user gave (a snapshot is checked against those only). */
   given?: { memory?: boolean; append?: boolean };
+  /** Serve GDB here (tcp::PORT); see gdb-server.ts for the semantics. */
+  gdb?: string;
+  /** With gdb: hold the guest before its first instruction until GDB continues (QEMU's -S). */
+  S?: boolean;
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
@@ -59,13 +66,29 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const writer = opts.output ? new LogWriter(opts.output, header, !!opts.force) : null;
   const recorder = new Recorder(machine, writer);
   if (opts.stats) machine.exec.clock = () => performance.now();
-  const input = new StdinInput();
+  const stdin = new StdinInput();
+  let input: HostInput = stdin;
+  let target: LiveMachineTarget | null = null;
+  let server: GdbServer | null = null;
+  if (opts.gdb !== undefined) {
+    const t = target = new LiveMachineTarget(machine);
+    if (opts.S) t.hold();
+    server = await GdbServer.listen(opts.gdb, t, {
+      onConnect: () => t.hold(),
+      log: (m) => process.stderr.write(`${m}\n`),
+    });
+    input = debuggedInput(stdin, t);
+  } else if (opts.S) {
+    process.stderr.write('rewind86: warning: -S without --gdb does nothing\n');
+  }
   const t0 = performance.now();
   let stop: MachineStop;
   try {
-    stop = await runLive(machine, recorder, input, { pace: opts.sleep !== false });
+    stop = await runLive(machine, recorder, input, { pace: opts.sleep !== false, control: target ?? undefined });
+    target?.finished(stop);
   } finally {
-    input.close();
+    server?.close();
+    stdin.close();
     out.flush();
   }
   const seconds = (performance.now() - t0) / 1000;
@@ -77,4 +100,18 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     process.stderr.write(`stats: icount=${icount} seconds=${seconds.toFixed(3)} mips=${mips.toFixed(1)} tbs=${machine.exec.cache.translated}\n`);
   }
   return result.status;
+}
+
+/** The host input, but a debugger's Ctrl-C or kill also wakes a wait, and a kill quits. */
+function debuggedInput(input: HostInput, target: LiveMachineTarget): HostInput {
+  return {
+    get available() { return input.available; },
+    get ended() { return input.ended; },
+    get quit() { return input.quit || target.isKilled; },
+    take: (max) => input.take(max),
+    wait: (ms) => new Promise<void>((resolve) => {
+      target.onKick = resolve;
+      input.wait(ms).then(resolve, resolve);
+    }),
+  };
 }

@@ -34,8 +34,10 @@ export class StdinInput implements HostInput {
   wait(ms: number): Promise<void> {
     if (this.ended || this.quit) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = ms === Infinity ? null : setTimeout(() => { this.waiter = null; resolve(); }, ms);
-      this.waiter = () => { if (timer) clearTimeout(timer); resolve(); };
+      // A wait given up on (a debugger woke the caller) must not clear a newer wait's waiter.
+      const waiter = () => { if (timer) clearTimeout(timer); resolve(); };
+      const timer = ms === Infinity ? null : setTimeout(() => { if (this.waiter === waiter) this.waiter = null; resolve(); }, ms);
+      this.waiter = waiter;
     });
   }
 

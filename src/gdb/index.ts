@@ -19,3 +19,5 @@ export {
   findRegister, qxferWindow,
 } from './target-xml.js';
 export { bytesToHex, hexToBytes, parseHexNumber } from './hex.js';
+export { MachineDebugView, LiveMachineTarget, exitCodeOf } from './machine-target.js';
+export { ReplayTarget } from './replay-target.js';

@@ -24,6 +24,20 @@ export interface HostInput {
 export interface LiveOptions {
   /** Wait in real time while the guest idles until its next timer is due (default true). */
   pace?: boolean;
+  /** A debugger holding the run (the gdbstub): asked before every slice, told about debugger stops. */
+  control?: LiveControl;
+}
+
+/**
+ * What a debugger needs from a live run. gate() is called before every slice
+ * of execution: it returns (or resolves to, while the debugger holds the
+ * machine stopped) the icount the next slice may run to at most (Infinity:
+ * no limit), or null to end the run ('stopped'). stopped() is told when a
+ * slice ended for the debugger: a breakpoint, or the gate's icount reached.
+ */
+export interface LiveControl {
+  gate(): number | null | Promise<number | null>;
+  stopped(stop: MachineStop): void;
 }
 
 const SLICE = 1 << 22;
@@ -44,14 +58,29 @@ export async function runLive(machine: Machine, recorder: Recorder, input: HostI
   const finish = (stop: MachineStop) => { recorder.end(); return stop; };
   for (;;) {
     if (input.quit) return finish({ kind: 'stopped', status: 0 });
+    let cap = Infinity;
+    if (opts.control) {
+      let g = opts.control.gate();
+      if (typeof g === 'object' && g !== null) {
+        recorder.flush();
+        g = await g;
+        lastYield = performance.now();
+      }
+      if (g === null) return finish({ kind: 'stopped', status: 0 });
+      cap = g;
+    }
     if (input.available > 0) {
       const room = machine.serialRoom();
       if (room > 0) { recorder.serialInput(input.take(room)); lastMark = -Infinity; }
     }
-    const stop = machine.runUntil(Math.min(nextCheckpoint, cpu.icount + SLICE));
+    const stop = machine.runUntil(Math.min(nextCheckpoint, cpu.icount + SLICE, cap));
     if (cpu.icount >= nextCheckpoint) {
       recorder.checkpoint();
       nextCheckpoint = Recorder.nextCheckpoint(cpu.icount);
+    }
+    if (opts.control && (stop.kind === 'breakpoint' || (stop.kind === 'limit' && cpu.icount >= cap))) {
+      opts.control.stopped(stop);
+      continue;
     }
     if (stop.kind === 'limit' || (stop.kind === 'halted' && !pace)) {
       if (performance.now() - lastYield >= YIELD_MS) {

@@ -54,7 +54,7 @@ export interface TimeTravelOptions {
 /** Why a seek or continue stopped where it did. */
 export type TravelStop =
   | { kind: 'reached' } // at the icount asked for
-  | { kind: 'breakpoint' } // at a replay breakpoint
+  | { kind: 'breakpoint' } // at a replay breakpoint, or a debugger breakpoint (Executor.setBreakpoint) stopped a forward replay
   | { kind: 'history-start' } // went backwards to icount 0 without meeting a breakpoint: history ends here
   | { kind: 'end'; stop: MachineStop | null; truncated: boolean } // the end of the recording (stop: how the guest ended, if it did; truncated: the log was cut short)
   | { kind: 'diverged'; what: string }; // the replay left the recording at `icount`; the state there is not the recorded one
@@ -204,6 +204,9 @@ export class TimeTravel {
   /** The machine's icount now. */
   get icount(): number { return this.machine.cpu.icount; }
 
+  /** The icounts of the snapshots held now, ascending (the first is 0). */
+  get snapshotIcounts(): number[] { return this.snapshots.map((snap) => snap.icount); }
+
   /** Replay breakpoints, ascending. */
   get breakpoints(): number[] { return [...this.bps].sort((a, b) => a - b); }
 
@@ -248,6 +251,24 @@ export class TimeTravel {
     const from = cpu.icount;
     const stop = this.forward(target, toEnd);
     return { stop, icount: cpu.icount, replayed: cpu.icount - from, restoredFrom };
+  }
+
+  /**
+   * Like seek() forward, but always by replaying from the current state (seek
+   * may jump ahead by restoring a later snapshot), so every instruction up to
+   * `icount` runs: a debugger breakpoint (Executor.setBreakpoint) on the way
+   * stops it ({ kind: 'breakpoint' }). Behind the current icount, or when the
+   * state cannot be gone on from, it is seek().
+   */
+  replayForward(icount: number): TravelResult {
+    if (icount !== Infinity) checkIcount(icount, 'seek');
+    const cpu = this.machine.cpu;
+    const toEnd = icount >= this.length;
+    const target = Math.min(icount, this.length);
+    if (!this.valid || this.endStop || cpu.icount > target || (!toEnd && cpu.icount === target)) return this.seek(icount);
+    const from = cpu.icount;
+    const stop = this.forward(target, toEnd);
+    return { stop, icount: cpu.icount, replayed: cpu.icount - from, restoredFrom: null };
   }
 
   /** Replays forward to the next breakpoint after the current icount, or to the end of the recording. */
@@ -310,6 +331,9 @@ export class TimeTravel {
           case 'diverged':
             this.valid = false;
             return { kind: 'diverged', what: out.what };
+          case 'breakpoint':
+            // A debugger breakpoint (Executor.setBreakpoint) stopped the replay short of the target.
+            return { kind: 'breakpoint' };
         }
       }
     } catch (e) {

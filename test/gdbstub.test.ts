@@ -1,0 +1,235 @@
+// The gdbstub against the real GDB (`gdb -batch -nx`): a live run under
+// `run --gdb tcp::PORT -S` (registers, breakpoints, stepping, memory, the
+// guest's exit), and a replay under `replay LOG --gdb` with reverse execution.
+// Symbols come from the committed hello.elf (it keeps its symbol table).
+// Skipped only when gdb is not installed.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { makeTempDir, repoPath } from './support/guests.js';
+import { translateQemuArgs } from '../src/cli/qemu-args.js';
+import { parseGdbSpec } from '../src/cli/gdb-server.js';
+
+const CLI = repoPath('dist/cli/main.js');
+const HELLO = repoPath('test/guests/bin/hello.elf');
+const HAVE_GDB = spawnSync('gdb', ['--version'], { encoding: 'utf8' }).status === 0;
+
+let work = '';
+const children: ChildProcess[] = [];
+
+beforeAll(() => {
+  work = makeTempDir('gdbstub');
+});
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Emulator {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Spawns the CLI and resolves once it listens for GDB. */
+async function startEmulator(args: string[]): Promise<Emulator> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '', err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "waiting for gdb" from the emulator; stderr: ${err}`)), 20_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('waiting for gdb')) { clearTimeout(timer); resolve(); }
+    });
+    child.on('exit', () => { clearTimeout(timer); reject(new Error(`emulator exited early: ${err}`)); });
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Runs GDB in batch mode with these commands (one -ex each) against 127.0.0.1:port. */
+async function gdb(port: number, commands: string[]): Promise<string> {
+  const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', `file ${HELLO}`, '-ex', `target remote 127.0.0.1:${port}`];
+  for (const c of commands) args.push('-ex', c);
+  // One pipe for both streams: gdb prints monitor output on stderr, and the order matters here.
+  const child = spawn('sh', ['-c', 'exec gdb "$@" 2>&1', 'sh', ...args], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`gdb timed out; output so far:\n${out}`)); }, 60_000);
+    child.on('exit', () => { clearTimeout(timer); resolve(); });
+  });
+  return out;
+}
+
+/** The text between `echo <<NAME>>` and `echo <</NAME>>` markers. */
+function section(out: string, name: string): string {
+  const start = out.indexOf(`<<${name}>>\n`);
+  const end = out.indexOf(`<</${name}>>`, start);
+  if (start < 0 || end < 0) throw new Error(`no section ${name} in:\n${out}`);
+  return out.slice(start + name.length + 5, end);
+}
+
+function marked(name: string, ...commands: string[]): string[] {
+  return [`echo <<${name}>>\\n`, ...commands, `echo <</${name}>>\\n`];
+}
+
+function register(regs: string, name: string): number {
+  const m = new RegExp(`^${name}\\s+0x([0-9a-f]+)`, 'm').exec(regs);
+  if (!m) throw new Error(`no ${name} in:\n${regs}`);
+  return parseInt(m[1]!, 16);
+}
+
+describe('QEMU-style options', () => {
+  it('-gdb DEV and -s become --gdb; -S stays', () => {
+    expect(translateQemuArgs(['node', 'main.js', 'run', '-gdb', 'tcp::5555', '-S'])).toEqual(['node', 'main.js', 'run', '--gdb', 'tcp::5555', '-S']);
+    expect(translateQemuArgs(['run', '-s'])).toEqual(['run', '--gdb', 'tcp::1234']);
+  });
+
+  it('parses tcp::PORT and refuses other endpoints', () => {
+    expect(parseGdbSpec('tcp::1234')).toEqual({ host: '127.0.0.1', port: 1234 });
+    expect(parseGdbSpec('tcp:localhost:99')).toEqual({ host: '127.0.0.1', port: 99 });
+    expect(() => parseGdbSpec('tcp:0.0.0.0:1234')).toThrow(/loopback/);
+    expect(() => parseGdbSpec('unix:/tmp/x')).toThrow(/tcp::PORT/);
+    expect(() => parseGdbSpec('tcp::0')).toThrow(/outside/);
+  });
+});
+
+describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
+  it('debugs a live run: registers, breakpoints, stepi, memory, set var, the exit', async () => {
+    const port = await freePort();
+    const emu = await startEmulator(['run', '--kernel', HELLO, '--gdb', `tcp::${port}`, '-S', '--no-sleep']);
+    const out = await gdb(port, [
+      ...marked('START', 'info registers'),
+      'break main',
+      'break *rt_puts',
+      ...marked('MAIN', 'continue', 'info registers eip'),
+      ...marked('STEP', 'stepi', 'info registers eip'),
+      ...marked('X', 'x/4xw $esp'),
+      ...marked('SETVAR', 'set var $ecx = 0x12345678', 'p/x $ecx', 'set {int}0x101000 = 0x55aa1234', 'x/1xw 0x101000'),
+      ...marked('BADMEM', 'x/1xw 0xfffffff0'),
+      ...marked('PUTS', 'continue', 'info registers eip'),
+      'delete',
+      ...marked('END', 'continue'),
+    ]);
+    const start = section(out, 'START');
+    expect(register(start, 'eax')).toBe(0x2badb002); // multiboot magic
+    expect(register(start, 'eip')).toBe(0x1000f3); // _start, the ELF entry
+    expect(start).toMatch(/^cs\s+0x10\s/m);
+    expect(start).toMatch(/^ds\s+0x18\s/m);
+    expect(start).toMatch(/^eflags\s+0x2\s/m);
+    const main = section(out, 'MAIN');
+    expect(main).toMatch(/Breakpoint 1, 0x[0-9a-f]+ in main \(\)/);
+    const mainEip = register(main, 'eip');
+    expect(mainEip).toBeGreaterThanOrEqual(0x100010);
+    const step = section(out, 'STEP');
+    expect(register(step, 'eip')).toBeGreaterThan(mainEip);
+    expect(section(out, 'X')).toMatch(/^0x[0-9a-f]+:\s+0x[0-9a-f]{8}\s+0x[0-9a-f]{8}\s+0x[0-9a-f]{8}\s+0x[0-9a-f]{8}$/m);
+    const setvar = section(out, 'SETVAR');
+    expect(setvar).toContain('= 0x12345678');
+    expect(setvar).toMatch(/0x101000[^:]*:\s+0x55aa1234/);
+    expect(section(out, 'BADMEM')).toMatch(/Cannot access memory at address 0xfffffff0/);
+    const puts = section(out, 'PUTS');
+    expect(puts).toMatch(/Breakpoint 2, 0x[0-9a-f]+ in rt_puts \(\)/);
+    expect(section(out, 'END')).toMatch(/exited with code 01/); // isa-debug-exit: (0 << 1) | 1
+    expect(await emu.exited).toBe(1);
+    expect(emu.stdout()).toContain('Hello from rewind86 guest');
+  });
+
+  it('stops a running guest when gdb connects, and lets it go on after detach', async () => {
+    const port = await freePort();
+    // The echo guest idles waiting for input: it is running (not held) when gdb connects.
+    const emu = await startEmulator(['run', '--kernel', repoPath('test/guests/bin/echo.elf'), '--gdb', `tcp::${port}`, '--no-sleep']);
+    const first = await gdb(port, [...marked('REGS', 'info registers eip'), 'detach']);
+    expect(register(section(first, 'REGS'), 'eip')).toBeGreaterThan(0);
+    // Reconnect: a second gdb gets the machine again.
+    const second = await gdb(port, [...marked('REGS', 'info registers eip'), 'detach']);
+    expect(register(section(second, 'REGS'), 'eip')).toBeGreaterThan(0);
+    emu.child.stdin!.end('q');
+    expect(await emu.exited).toBe(1);
+  });
+
+  // Snapshots every 16 instructions: reverse-continue has to search back across several.
+  it.each([[[]], [['--snapshot-interval', '16']]])('reverse-debugs a replay %j: stepi / reverse-stepi agree, reverse-continue, history ends, monitor', async (extra: string[]) => {
+    const log = join(work, 'hello.log');
+    const rec = spawnSync(process.execPath, [CLI, 'record', '--kernel', HELLO, '--no-sleep', '--output', log, '--force'], { cwd: work, encoding: 'utf8' });
+    expect(rec.status).toBe(1);
+    const port = await freePort();
+    const emu = await startEmulator(['replay', log, '--gdb', `tcp::${port}`, '-S', '--quiet', ...extra]);
+    const steps = 10;
+    const forward: string[] = [];
+    for (let i = 1; i <= steps; i++) forward.push(...marked(`F${i}`, 'stepi', 'info registers'));
+    const backward: string[] = [];
+    for (let i = 1; i <= steps; i++) backward.push(...marked(`B${i}`, 'reverse-stepi', 'info registers'));
+    const out = await gdb(port, [
+      ...marked('INFO0', 'monitor info replay'),
+      'break rt_putc',
+      ...marked('BP', 'continue', 'info registers', 'monitor info replay'),
+      ...forward,
+      ...backward,
+      ...marked('ONWARD', 'continue', 'continue', 'monitor info replay'),
+      ...marked('RC1', 'reverse-continue', 'monitor info replay'),
+      ...marked('RC2', 'reverse-continue', 'monitor info replay'),
+      ...marked('RC3', 'reverse-continue', 'monitor info replay'),
+      'delete',
+      ...marked('RB', 'monitor replay_break 100', 'continue', 'monitor info replay'),
+      ...marked('END', 'continue', 'monitor info replay'),
+      ...marked('SEEK', 'monitor replay_seek 50', 'monitor info replay'),
+      'kill',
+    ]);
+    const icountOf = (text: string) => Number(/^icount (\d+)$/m.exec(text)?.[1] ?? NaN);
+    const info0 = section(out, 'INFO0');
+    expect(icountOf(info0)).toBe(0);
+    const length = Number(/^recording length (\d+)$/m.exec(info0)?.[1]);
+    expect(length).toBeGreaterThan(1000);
+    const bp = section(out, 'BP');
+    expect(bp).toMatch(/Breakpoint 1, 0x[0-9a-f]+ in rt_putc \(\)/);
+    const bpIcount = icountOf(bp);
+    expect(bpIcount).toBeGreaterThan(0);
+    const regsOnly = (text: string) => text.split('\n').filter((l) => /^[a-z0-9]+\s+0x/.test(l)).join('\n');
+    const states = [regsOnly(bp)];
+    for (let i = 1; i <= steps; i++) states.push(regsOnly(section(out, `F${i}`)));
+    // Every stepi moved somewhere new (EIP differs from the one before).
+    for (let i = 1; i <= steps; i++) expect(register(states[i]!, 'eip')).not.toBe(register(states[i - 1]!, 'eip'));
+    // reverse-stepi j lands on forward state steps - j, register for register.
+    for (let j = 1; j <= steps; j++) expect(regsOnly(section(out, `B${j}`))).toBe(states[steps - j]);
+    // Two more hits forward (the second and third character), then back to them one by one.
+    const onward = icountOf(section(out, 'ONWARD'));
+    expect(onward).toBeGreaterThan(bpIcount);
+    const rc1 = section(out, 'RC1');
+    expect(rc1).toMatch(/Breakpoint 1, 0x[0-9a-f]+ in rt_putc \(\)/);
+    expect(icountOf(rc1)).toBeLessThan(onward);
+    expect(icountOf(rc1)).toBeGreaterThan(bpIcount);
+    const rc2 = section(out, 'RC2');
+    expect(rc2).toMatch(/Breakpoint 1, 0x[0-9a-f]+ in rt_putc \(\)/);
+    expect(icountOf(rc2)).toBe(bpIcount);
+    const rc3 = section(out, 'RC3');
+    expect(rc3).toContain('No more reverse-execution history.');
+    expect(icountOf(rc3)).toBe(0);
+    expect(icountOf(section(out, 'RB'))).toBe(100);
+    const end = section(out, 'END');
+    expect(end).toContain('No more reverse-execution history.'); // forward: the end of the recording
+    expect(icountOf(end)).toBe(length);
+    expect(icountOf(section(out, 'SEEK'))).toBe(50);
+    expect(out).toMatch(/Inferior 1 \(Remote target\) killed/);
+    expect(await emu.exited).toBe(0);
+  });
+});
