@@ -8,6 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { makeTempDir, repoPath } from './support/guests.js';
+import { elfSymbols } from './support/elf.js';
+import { readFileSync } from 'node:fs';
 import { translateQemuArgs } from '../src/cli/qemu-args.js';
 import { parseGdbSpec } from '../src/cli/gdb-server.js';
 
@@ -114,6 +116,31 @@ describe('QEMU-style options', () => {
 });
 
 describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
+  it('a write watchpoint on a live run stops after each write with the old and new value', async () => {
+    const SORT = repoPath('bench/guests/bin/sort.elf');
+    const addr = elfSymbols(readFileSync(SORT)).get('a')! + 20;
+    const port = await freePort();
+    const emu = await startEmulator(['run', '--kernel', SORT, '--append', 'rounds=1', '--gdb', `tcp::${port}`, '-S', '--no-sleep']);
+    const out = await gdb(port, [
+      `watch *(int *)0x${addr.toString(16)}`,
+      ...marked('FIRST', 'continue', `x/1dw 0x${addr.toString(16)}`),
+      ...marked('SECOND', 'continue'),
+      'delete',
+      ...marked('END', 'continue'),
+    ]);
+    expect(out).toMatch(/Hardware watchpoint 1: \*\(int \*\)0x/);
+    const first = section(out, 'FIRST');
+    const m = /Old value = (-?\d+)\s+New value = (-?\d+)/.exec(first);
+    expect(m).not.toBeNull();
+    expect(m![1]).toBe('0'); // the array starts zeroed (.bss)
+    // The stop is after the write: memory already holds the new value.
+    expect(first).toContain(`:\t${m![2]}`);
+    expect(section(out, 'SECOND')).toMatch(new RegExp(`Old value = ${m![2]}\\s+New value = -?\\d+`));
+    expect(section(out, 'END')).toMatch(/exited with code 01/);
+    expect(await emu.exited).toBe(1);
+  }, 120_000);
+
+
   it('debugs a live run: registers, breakpoints, stepi, memory, set var, the exit', async () => {
     const port = await freePort();
     const emu = await startEmulator(['run', '--kernel', HELLO, '--gdb', `tcp::${port}`, '-S', '--no-sleep']);

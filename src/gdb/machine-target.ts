@@ -165,22 +165,49 @@ export abstract class MachineDebugView implements GdbTarget {
 
   // --- breakpoints ---------------------------------------------------------
 
-  insertBreakpoint(type: BreakpointType, addr: number, _kind: number): boolean {
-    if (type !== BreakpointType.Software && type !== BreakpointType.Hardware) return false; // watchpoints: not yet
+  insertBreakpoint(type: BreakpointType, addr: number, kind: number): boolean {
+    if (type !== BreakpointType.Software && type !== BreakpointType.Hardware) return this.setWatch(type, addr, kind, true);
     const n = this.bps.get(addr) ?? 0;
     this.bps.set(addr, n + 1);
     if (n === 0) this.armBreakpoint(addr, true);
     return true;
   }
 
-  removeBreakpoint(type: BreakpointType, addr: number, _kind: number): boolean {
-    if (type !== BreakpointType.Software && type !== BreakpointType.Hardware) return false;
+  removeBreakpoint(type: BreakpointType, addr: number, kind: number): boolean {
+    if (type !== BreakpointType.Software && type !== BreakpointType.Hardware) return this.setWatch(type, addr, kind, false);
     const n = this.bps.get(addr);
     if (n === undefined) return true;
     if (n > 1) { this.bps.set(addr, n - 1); return true; }
     this.bps.delete(addr);
     this.armBreakpoint(addr, false);
     return true;
+  }
+
+  /** Watchpoints GDB inserted (Z2 write, Z3 read, Z4 access), by "type:addr:len". */
+  protected readonly watches = new Map<string, { type: BreakpointType; addr: number; len: number }>();
+
+  /** Whether this target can watch memory (the replay target cannot yet). */
+  protected get watchable(): boolean { return true; }
+
+  private setWatch(type: BreakpointType, addr: number, len: number, on: boolean): boolean {
+    if (!this.watchable || !(len >= 1 && len <= 4096)) return false;
+    const key = `${type}:${addr >>> 0}:${len}`;
+    if (on) this.watches.set(key, { type, addr: addr >>> 0, len }); else this.watches.delete(key);
+    this.machine.exec.setWatchpoints([...this.watches.values()].map((w) => ({
+      linear: w.addr, len: w.len,
+      read: w.type !== BreakpointType.Write, write: w.type !== BreakpointType.Read,
+    })));
+    return true;
+  }
+
+  /** The stop reply for a watchpoint stop: GDB's kind of the watchpoint that fired. */
+  protected watchStop(): StopReason {
+    const hit = this.machine.exec.watchHit;
+    this.machine.exec.watchHit = null;
+    const addr = hit?.linear ?? 0;
+    const w = [...this.watches.values()].find((x) => x.addr === addr && (hit?.kind === 'write' ? x.type !== BreakpointType.Read : x.type !== BreakpointType.Write));
+    const kind = w?.type === BreakpointType.Read ? 'rwatch' : w?.type === BreakpointType.Access ? 'awatch' : 'watch';
+    return { signal: GdbSignal.SIGTRAP, watch: { kind, addr } };
   }
 
   /** Puts a breakpoint in the executor (the replay target arms them only while it searches). */
@@ -267,7 +294,8 @@ export class LiveMachineTarget extends MachineDebugView implements LiveControl {
       return;
     }
     this.mode = 'stopped';
-    this.report(stop.kind === 'breakpoint' ? { signal: GdbSignal.SIGTRAP, swbreak: true } : { signal: GdbSignal.SIGTRAP });
+    this.report(stop.kind === 'breakpoint' ? { signal: GdbSignal.SIGTRAP, swbreak: true }
+      : stop.kind === 'watchpoint' ? this.watchStop() : { signal: GdbSignal.SIGTRAP });
   }
 
   /** The live run ended (the guest exited, or it was killed): GDB hears an exit if it waits for a stop. */

@@ -41,6 +41,9 @@ export class ReplayTarget extends MachineDebugView {
 
   // --- breakpoints: armed only while searching ---------------------------------
 
+  /** Watchpoints in replays (and reverse-continue to the write that set a value) come next. */
+  protected override get watchable(): boolean { return false; }
+
   protected override armBreakpoint(addr: number, on: boolean): void {
     if (this.armed) this.machine.exec.setBreakpoint(addr, on);
   }

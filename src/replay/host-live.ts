@@ -33,7 +33,7 @@ export interface LiveOptions {
  * of execution: it returns (or resolves to, while the debugger holds the
  * machine stopped) the icount the next slice may run to at most (Infinity:
  * no limit), or null to end the run ('stopped'). stopped() is told when a
- * slice ended for the debugger: a breakpoint, or the gate's icount reached.
+ * slice ended for the debugger: a breakpoint or watchpoint, or the gate's icount reached.
  */
 export interface LiveControl {
   gate(): number | null | Promise<number | null>;
@@ -78,7 +78,7 @@ export async function runLive(machine: Machine, recorder: Recorder, input: HostI
       recorder.checkpoint();
       nextCheckpoint = Recorder.nextCheckpoint(cpu.icount);
     }
-    if (opts.control && (stop.kind === 'breakpoint' || (stop.kind === 'limit' && cpu.icount >= cap))) {
+    if (opts.control && (stop.kind === 'breakpoint' || stop.kind === 'watchpoint' || (stop.kind === 'limit' && cpu.icount >= cap))) {
       opts.control.stopped(stop);
       continue;
     }
