@@ -5,7 +5,7 @@ export const PIT_HZ = 1193182;
 const NS_PER_S = 1e9;
 
 /** floor(a / b) for non-negative integers a, b with a < 2^53, exact despite float division. */
-export function idiv(a: number, b: number): number {
+function idiv(a: number, b: number): number {
   let q = Math.floor(a / b);
   const r = a - q * b;
   if (r < 0) q--;
