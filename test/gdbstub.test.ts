@@ -141,6 +141,62 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
   }, 120_000);
 
 
+  // Snapshots every 173 instructions: the first write ends exactly at one (icount 173), so the search back
+  // must find a hit at the end of the interval before.
+  it.each([[[]], [['--snapshot-interval', '173']]])('a write watchpoint in a replay %j: continue stops after each write, reverse-continue goes back to the earlier one', async (extra: string[]) => {
+    const SORT = repoPath('bench/guests/bin/sort.elf');
+    const addr = elfSymbols(readFileSync(SORT)).get('a')! + 20;
+    const log = join(work, 'sort.log');
+    const rec = spawnSync(process.execPath, [CLI, 'record', '--kernel', SORT, '--append', 'rounds=1', '--no-sleep', '--output', log, '--force'],
+      { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(rec.status).toBe(1);
+    const port = await freePort();
+    const emu = await startEmulator(['replay', log, '--gdb', `tcp::${port}`, '-S', '--quiet', ...extra]);
+    const at = `0x${addr.toString(16)}`;
+    const out = await gdb(port, [
+      `watch *(int *)${at}`,
+      ...marked('W1', 'continue', 'print/x $eip', 'monitor info icount'),
+      ...marked('W2', 'continue', 'print/x $eip', 'monitor info icount'),
+      ...marked('RC1', 'reverse-continue', 'print/x $eip', 'monitor info icount', `x/1dw ${at}`),
+      ...marked('RC2', 'reverse-continue', 'monitor info icount', `x/1dw ${at}`),
+      ...marked('RC3', 'reverse-continue', 'monitor info icount', `x/1dw ${at}`),
+      'kill',
+    ]);
+    expect(out).toMatch(/Hardware watchpoint 1: \*\(int \*\)0x/);
+    const eipOf = (text: string) => /^\$\d+ = (0x[0-9a-f]+)$/m.exec(text)?.[1];
+    const icountOf = (text: string) => Number(/^icount (\d+)$/m.exec(text)?.[1] ?? NaN);
+    const w1 = section(out, 'W1');
+    const m1 = /Old value = (-?\d+)\s+New value = (-?\d+)/.exec(w1);
+    expect(m1).not.toBeNull();
+    expect(m1![1]).toBe('0'); // the array starts zeroed (.bss)
+    const v1 = m1![2]!;
+    const w2 = section(out, 'W2');
+    const m2 = new RegExp(`Old value = ${v1}\\s+New value = (-?\\d+)`).exec(w2);
+    expect(m2).not.toBeNull();
+    expect(icountOf(w1)).toBe(173);
+    expect(icountOf(w2)).toBeGreaterThan(icountOf(w1));
+    // Back to the first write: stopped just after it, where the forward continue stopped.
+    const rc1 = section(out, 'RC1');
+    expect(rc1).toMatch(/Hardware watchpoint 1: \*\(int \*\)0x/);
+    expect(rc1).toMatch(/Old value = -?\d+\s+New value = -?\d+/);
+    expect(eipOf(rc1)).toBe(eipOf(w1));
+    expect(icountOf(rc1)).toBe(icountOf(w1));
+    expect(rc1).toContain(`:\t${v1}`);
+    // Before that, _start's clearing of .bss wrote 0 there (a write GDB ignored going forward: 0 over 0).
+    const rc2 = section(out, 'RC2');
+    expect(rc2).toMatch(new RegExp(`Old value = ${v1}\\s+New value = 0\\b`));
+    expect(icountOf(rc2)).toBeGreaterThan(0);
+    expect(icountOf(rc2)).toBeLessThan(icountOf(w1));
+    expect(rc2).toMatch(/:\t0\n/);
+    // No write before that one: back to the start of the recording, where the value is 0.
+    const rc3 = section(out, 'RC3');
+    expect(rc3).toContain('No more reverse-execution history.');
+    expect(icountOf(rc3)).toBe(0);
+    expect(rc3).toMatch(/:\t0\n/);
+    expect(out).toMatch(/Inferior 1 \(Remote target\) killed/);
+    expect(await emu.exited).toBe(0);
+  }, 120_000);
+
   it('debugs a live run: registers, breakpoints, stepi, memory, set var, the exit', async () => {
     const port = await freePort();
     const emu = await startEmulator(['run', '--kernel', HELLO, '--gdb', `tcp::${port}`, '-S', '--no-sleep']);

@@ -186,18 +186,23 @@ export abstract class MachineDebugView implements GdbTarget {
   /** Watchpoints GDB inserted (Z2 write, Z3 read, Z4 access), by "type:addr:len". */
   protected readonly watches = new Map<string, { type: BreakpointType; addr: number; len: number }>();
 
-  /** Whether this target can watch memory (the replay target cannot yet). */
+  /** Whether this target can watch memory. */
   protected get watchable(): boolean { return true; }
 
   private setWatch(type: BreakpointType, addr: number, len: number, on: boolean): boolean {
     if (!this.watchable || !(len >= 1 && len <= 4096)) return false;
     const key = `${type}:${addr >>> 0}:${len}`;
     if (on) this.watches.set(key, { type, addr: addr >>> 0, len }); else this.watches.delete(key);
-    this.machine.exec.setWatchpoints([...this.watches.values()].map((w) => ({
+    this.armWatchpoints(true);
+    return true;
+  }
+
+  /** Puts GDB's watchpoints in the executor (on) or takes them out (the replay target arms them only while it searches). */
+  protected armWatchpoints(on: boolean): void {
+    this.machine.exec.setWatchpoints(!on ? [] : [...this.watches.values()].map((w) => ({
       linear: w.addr, len: w.len,
       read: w.type !== BreakpointType.Write, write: w.type !== BreakpointType.Read,
     })));
-    return true;
   }
 
   /** The stop reply for a watchpoint stop: GDB's kind of the watchpoint that fired. */

@@ -1,21 +1,33 @@
 // GdbTarget over a replay with time travel (`replay LOG --gdb`): forward and
 // reverse step and continue (DESIGN.md, "Reverse debugging").
 //
-// GDB's breakpoints are armed in the executor only while this target
-// searches with them (continue, reverse-continue); seeks and steps run with
-// none, so they go exactly where they are asked to.
+// GDB's breakpoints and watchpoints (Z2-Z4) are armed in the executor only
+// while this target searches with them (continue, reverse-continue); seeks and
+// steps run with none, so they go exactly where they are asked to.
 //
 // - step: icount + 1; at the end of the recording: historyEnd 'end'.
 // - continue: replay forward (in slices, yielding so Ctrl-C is seen) until a
-//   GDB breakpoint, a replay breakpoint (monitor replay_break N) or the end.
+//   GDB breakpoint, a GDB watchpoint hit (stopped just after the accessing
+//   instruction), a replay breakpoint (monitor replay_break N) or the end.
 // - reverse step: icount - 1; at icount 0: historyEnd 'begin'.
 // - reverse continue: from the newest snapshot before now, replay to now,
 //   remembering the last icount where a GDB breakpoint was hit (or a replay
-//   breakpoint lies); go there if there was one, else search from the
-//   snapshot before; at icount 0 stop there with historyEnd 'begin'.
+//   breakpoint lies) or a GDB watchpoint was hit (the icount just after the
+//   accessing instruction, where a forward continue stops too; a hit right at
+//   the current icount does not count); go there if there was one, else
+//   search from the snapshot before; at icount 0 stop there with historyEnd
+//   'begin'.
 import { type TimeTravel, type TravelResult } from '../replay/index.js';
 import { MachineDebugView } from './machine-target.js';
 import { GdbSignal, type ResumeAction, type StopReason } from './target.js';
+
+type WatchHit = NonNullable<MachineDebugView['machine']['exec']['watchHit']>;
+
+/** A hit found by a reverse-continue search: where, and the watchpoint access when it was one. */
+interface Hit {
+  icount: number;
+  watch: WatchHit | null;
+}
 
 /** Instructions per forward slice between looks at the event loop (Ctrl-C). */
 const SLICE = 1 << 20;
@@ -41,17 +53,20 @@ export class ReplayTarget extends MachineDebugView {
 
   // --- breakpoints: armed only while searching ---------------------------------
 
-  /** Watchpoints in replays (and reverse-continue to the write that set a value) come next. */
-  protected override get watchable(): boolean { return false; }
-
   protected override armBreakpoint(addr: number, on: boolean): void {
     if (this.armed) this.machine.exec.setBreakpoint(addr, on);
+  }
+
+  protected override armWatchpoints(on: boolean): void {
+    if (this.armed) super.armWatchpoints(on);
   }
 
   private arm(on: boolean): void {
     if (this.armed === on) return;
     this.armed = on;
     for (const addr of this.bps.keys()) this.machine.exec.setBreakpoint(addr, on);
+    if (this.watches.size > 0) super.armWatchpoints(on);
+    this.machine.exec.watchHit = null;
   }
 
   /** seek() with no GDB breakpoints in the way. */
@@ -105,6 +120,7 @@ export class ReplayTarget extends MachineDebugView {
         this.log(`gdb: the replay diverged at icount ${r.icount}: ${r.stop.what}`);
         return { signal: GdbSignal.SIGTRAP };
       case 'breakpoint': return { signal: GdbSignal.SIGTRAP, swbreak: true };
+      case 'watchpoint': return this.watchStop();
       case 'reached': return { signal: GdbSignal.SIGTRAP };
     }
   }
@@ -140,9 +156,13 @@ export class ReplayTarget extends MachineDebugView {
       const snaps = tt.snapshotIcounts;
       let from = 0;
       for (const ic of snaps) if (ic < hi) from = ic;
-      const last = this.lastHit(from, hi);
+      const last = this.lastHit(from, hi, now);
       if (last !== null) {
-        this.seekPlain(last);
+        this.seekPlain(last.icount);
+        if (last.watch) {
+          this.machine.exec.watchHit = last.watch;
+          return this.watchStop();
+        }
         return this.atBreakpoint() ? { signal: GdbSignal.SIGTRAP, swbreak: true } : { signal: GdbSignal.SIGTRAP };
       }
       hi = from;
@@ -152,20 +172,36 @@ export class ReplayTarget extends MachineDebugView {
     return { signal: GdbSignal.SIGTRAP, historyEnd: 'begin' };
   }
 
-  /** The last icount in [from, hi) where a GDB breakpoint was hit or a replay breakpoint lies; null if none. */
-  private lastHit(from: number, hi: number): number | null {
+  /**
+   * Replays the instructions [from, hi) and returns the last hit among them:
+   * a GDB breakpoint hit or a replay breakpoint at an icount in [from, hi), or
+   * a GDB watchpoint hit, at the icount just after the accessing instruction
+   * (in (from, hi], but before `now`), with the executor's watchHit for it.
+   * Null if none.
+   */
+  private lastHit(from: number, hi: number, now: number): Hit | null {
     const tt = this.tt;
-    let last: number | null = null;
-    for (const b of tt.breakpoints) if (b >= from && b < hi && (last === null || b > last)) last = b;
-    if (this.bps.size === 0) return last;
+    let last: Hit | null = null;
+    const note = (icount: number, watch: WatchHit | null) => {
+      // At the same icount, a watchpoint hit (the instruction before) wins over a breakpoint there.
+      if (last === null || icount > last.icount || (icount === last.icount && watch && !last.watch)) last = { icount, watch };
+    };
+    for (const b of tt.breakpoints) if (b >= from && b < hi) note(b, null);
+    if (this.bps.size === 0 && this.watches.size === 0) return last;
     this.seekPlain(from);
-    if (this.atBreakpoint()) last = Math.max(last ?? from, from);
+    if (this.atBreakpoint()) note(from, null);
     this.arm(true);
     while (tt.icount < hi) {
       this.stepOverIfAtBreakpoint();
       const r = tt.replayForward(hi);
+      if (r.stop.kind === 'watchpoint') {
+        const watch = this.machine.exec.watchHit;
+        this.machine.exec.watchHit = null;
+        if (tt.icount < now && watch) note(tt.icount, watch);
+        continue;
+      }
       if (r.stop.kind !== 'breakpoint' || tt.icount >= hi) break;
-      last = Math.max(last ?? tt.icount, tt.icount);
+      note(tt.icount, null);
     }
     this.arm(false);
     return last;

@@ -55,6 +55,7 @@ export interface TimeTravelOptions {
 export type TravelStop =
   | { kind: 'reached' } // at the icount asked for
   | { kind: 'breakpoint' } // at a replay breakpoint, or a debugger breakpoint (Executor.setBreakpoint) stopped a forward replay
+  | { kind: 'watchpoint' } // a debugger watchpoint (Executor.setWatchpoints) stopped a forward replay, just after the accessing instruction (Executor.watchHit)
   | { kind: 'history-start' } // went backwards to icount 0 without meeting a breakpoint: history ends here
   | { kind: 'end'; stop: MachineStop | null; truncated: boolean } // the end of the recording (stop: how the guest ended, if it did; truncated: the log was cut short)
   | { kind: 'diverged'; what: string }; // the replay left the recording at `icount`; the state there is not the recorded one
@@ -257,7 +258,9 @@ export class TimeTravel {
    * Like seek() forward, but always by replaying from the current state (seek
    * may jump ahead by restoring a later snapshot), so every instruction up to
    * `icount` runs: a debugger breakpoint (Executor.setBreakpoint) on the way
-   * stops it ({ kind: 'breakpoint' }). Behind the current icount, or when the
+   * stops it ({ kind: 'breakpoint' }), and so does a debugger watchpoint
+   * (Executor.setWatchpoints: { kind: 'watchpoint' }, after the accessing
+   * instruction, which may be `icount` itself). Behind the current icount, or when the
    * state cannot be gone on from, it is seek().
    */
   replayForward(icount: number): TravelResult {
@@ -334,6 +337,9 @@ export class TimeTravel {
           case 'breakpoint':
             // A debugger breakpoint (Executor.setBreakpoint) stopped the replay short of the target.
             return { kind: 'breakpoint' };
+          case 'watchpoint':
+            // A debugger watchpoint stopped it, just after the accessing instruction (at most at the target).
+            return { kind: 'watchpoint' };
         }
       }
     } catch (e) {
