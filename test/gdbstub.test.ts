@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { makeTempDir, repoPath } from './support/guests.js';
 import { elfSymbols } from './support/elf.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { translateQemuArgs } from '../src/cli/qemu-args.js';
 import { parseGdbSpec } from '../src/cli/gdb-server.js';
 
@@ -249,6 +249,32 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
     emu.child.stdin!.end('q');
     expect(await emu.exited).toBe(1);
   });
+
+  it('reverse-stepi 1000 times retraces exactly the states seen stepping forward (gdb command loops)', async () => {
+    const log = join(work, 'hello-1000.log');
+    const rec = spawnSync(process.execPath, [CLI, 'record', '--kernel', HELLO, '--no-sleep', '--output', log, '--force'], { cwd: work, encoding: 'utf8' });
+    expect(rec.status).toBe(1);
+    const port = await freePort();
+    const emu = await startEmulator(['replay', log, '--gdb', `tcp::${port}`, '-S', '--quiet', '--snapshot-interval', '64']);
+    const n = 1000;
+    const regs = 'printf "%s %x %x %x %x %x %x %x %x %x %x\\n", $pc, $eax, $ecx, $edx, $ebx, $esp, $ebp, $esi, $edi, $eflags';
+    const script = join(work, 'steps.gdb');
+    writeFileSync(script, [
+      'break rt_puts', 'continue',
+      'set $i = 0', `while $i < ${n}`, '  stepi', `  ${regs.replace('%s', 'F')}`, '  set $i = $i + 1', 'end',
+      'set $i = 0', `while $i < ${n}`, `  ${regs.replace('%s', 'R')}`, '  reverse-stepi', '  set $i = $i + 1', 'end',
+      'kill',
+    ].join('\n') + '\n');
+    const out = await gdb(port, [`source ${script}`]);
+    const F = out.split('\n').filter((l) => l.startsWith('F ')).map((l) => l.slice(2));
+    const R = out.split('\n').filter((l) => l.startsWith('R ')).map((l) => l.slice(2));
+    expect(F).toHaveLength(n);
+    expect(R).toHaveLength(n);
+    // R[k] is the state after n - k forward steps, which is F[n - 1 - k].
+    for (let k = 0; k < n; k++) if (R[k] !== F[n - 1 - k]) expect.fail(`reverse step ${k}: ${R[k]} but going forward it was ${F[n - 1 - k]}`);
+    expect(new Set(F).size).toBeGreaterThan(n / 2); // the states really changed
+    await emu.exited;
+  }, 180_000);
 
   // Snapshots every 16 instructions: reverse-continue has to search back across several.
   it.each([[[]], [['--snapshot-interval', '16']]])('reverse-debugs a replay %j: stepi / reverse-stepi agree, reverse-continue, history ends, monitor', async (extra: string[]) => {
