@@ -276,6 +276,42 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
     await emu.exited;
   }, 180_000);
 
+  it('Ctrl-C (0x03) stops a running guest with SIGINT (raw protocol client)', async () => {
+    const SORT = repoPath('bench/guests/bin/sort.elf');
+    const port = await freePort();
+    const emu = await startEmulator(['run', '--kernel', SORT, '--append', 'rounds=100000', '--gdb', `tcp::${port}`, '-S', '--no-sleep']);
+    const { connect } = await import('node:net');
+    const sock = connect(port, '127.0.0.1');
+    let got = '';
+    sock.on('data', (d: Buffer) => {
+      got += d.toString('latin1');
+      // Acknowledge every packet the stub sends.
+      for (const _ of d.toString('latin1').matchAll(/#[0-9a-f]{2}/g)) sock.write('+');
+    });
+    const packet = (body: string) => {
+      let sum = 0;
+      for (const c of body) sum = (sum + c.charCodeAt(0)) & 0xff;
+      return `$${body}#${sum.toString(16).padStart(2, '0')}`;
+    };
+    const waitFor = async (re: RegExp) => {
+      for (let i = 0; i < 200 && !re.test(got); i++) await new Promise((r) => setTimeout(r, 25));
+      return re.exec(got);
+    };
+    await new Promise<void>((r) => sock.once('connect', () => r()));
+    sock.write(packet('?'));
+    expect(await waitFor(/\$T05/)).not.toBeNull();
+    got = '';
+    sock.write(packet('c'));
+    await new Promise((r) => setTimeout(r, 300)); // the guest runs
+    expect(got).not.toMatch(/\$T/);
+    sock.write('\x03');
+    const stop = await waitFor(/\$T02[^#]*#/);
+    expect(stop).not.toBeNull();
+    sock.write(packet('k'));
+    sock.end();
+    await emu.exited;
+  }, 60_000);
+
   // Snapshots every 16 instructions: reverse-continue has to search back across several.
   it.each([[[]], [['--snapshot-interval', '16']]])('reverse-debugs a replay %j: stepi / reverse-stepi agree, reverse-continue, history ends, monitor', async (extra: string[]) => {
     const log = join(work, 'hello.log');
