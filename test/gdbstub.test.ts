@@ -312,6 +312,29 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
     await emu.exited;
   }, 60_000);
 
+  it('reverse-finish runs back out of a function to its call (a guest built with debug info)', async () => {
+    const dbgDir = join(work, 'debug-build');
+    const build = spawnSync(repoPath('test/guests/build.sh'), ['hello'], { env: { ...process.env, GUEST_DEBUG: '1', OUT_DIR: dbgDir }, encoding: 'utf8' });
+    expect(build.status, build.stderr).toBe(0);
+    const kernel = join(dbgDir, 'hello.elf');
+    const log = join(work, 'hello-debug.log');
+    const rec = spawnSync(process.execPath, [CLI, 'record', '--kernel', kernel, '--no-sleep', '--output', log, '--force'], { cwd: work, encoding: 'utf8' });
+    expect(rec.status).toBe(1);
+    const port = await freePort();
+    const emu = await startEmulator(['replay', log, '--gdb', `tcp::${port}`, '-S', '--quiet']);
+    const out = await gdb(port, [
+      `file ${kernel}`,
+      'break rt_putc', 'continue', 'delete',
+      ...marked('NEXT', 'next'),
+      ...marked('RF', 'reverse-finish', 'bt 1'),
+      'kill',
+    ]);
+    expect(section(out, 'NEXT')).toMatch(/outb\(COM1_THR/); // inside rt_putc, past its loop
+    const rf = section(out, 'RF');
+    expect(rf).toMatch(/#0 +0x[0-9a-f]+ in rt_puts \(s=.*printf\.c:\d+/); // at the call in the caller
+    await emu.exited;
+  }, 120_000);
+
   // Snapshots every 16 instructions: reverse-continue has to search back across several.
   it.each([[[]], [['--snapshot-interval', '16']]])('reverse-debugs a replay %j: stepi / reverse-stepi agree, reverse-continue, history ends, monitor', async (extra: string[]) => {
     const log = join(work, 'hello.log');
