@@ -32,7 +32,8 @@ import { type IoBus } from '../runtime/index.js';
 import { type Device, type DeviceState, type IrqSink, checkStateVersion } from './device.js';
 import { type Timer, type VirtualClock } from './clock.js';
 import { UserError } from './errors.js';
-import { PIT_HZ, pitTicksAt, pitTickNs, bcdDecode, bcdEncode, mod } from './pit-clock.js';
+import { PIT_HZ, pitTicksAt, pitTickNs, bcdDecode, bcdEncode } from './pit-clock.js';
+import { modFloor as mod } from './int-math.js';
 
 export { PIT_HZ, pitTicksAt, pitTickNs };
 

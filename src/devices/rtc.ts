@@ -21,6 +21,7 @@ import { type IoBus } from '../runtime/index.js';
 import { type VirtualClock, type Timer } from './clock.js';
 import { checkStateVersion, type Device, type DeviceState, type IrqSink } from './device.js';
 import { UserError } from './errors.js';
+import { divFloor, modFloor } from './int-math.js';
 
 export const RTC_INDEX_PORT = 0x70;
 export const RTC_DATA_PORT = 0x71;
@@ -107,17 +108,6 @@ export interface RtcState extends DeviceState {
   /** Deadline of the interrupt timer, or null when it is not armed. */
   timerNs: number | null;
 }
-
-/** floor(a / b) for integers, exact up to 2^53 (plain Math.floor(a / b) can round up near a multiple). */
-function divFloor(a: number, b: number): number {
-  let q = Math.floor(a / b);
-  const r = a - q * b;
-  if (r < 0) q--;
-  else if (r >= b) q++;
-  return q;
-}
-
-function modFloor(a: number, b: number): number { return a - divFloor(a, b) * b; }
 
 // Proleptic Gregorian calendar on day numbers (day 0 = 1970-01-01, a Thursday).
 function leapYearsThrough(y: number): number { return divFloor(y, 4) - divFloor(y, 100) + divFloor(y, 400); }
