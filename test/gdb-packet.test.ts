@@ -2,6 +2,7 @@
 // seeded fuzz of decoder + session that checks nothing throws and everything
 // sent back is a well-formed packet with a well-formed reply.
 import { describe, expect, it } from 'vitest';
+import { prng } from './support/prng.js';
 import {
   type DecoderEvent, encodeNotification, encodePacket, escapeBinary, GdbSession, I386_REGISTER_BYTES,
   I386_REGISTERS, PacketDecoder, rspChecksum,
@@ -29,17 +30,6 @@ function simplify(ev: DecoderEvent): Record<string, unknown> {
   return ev.kind === 'packet' ? { kind: 'packet', payload: text(ev.payload) } : { ...ev };
 }
 
-/** Mulberry32: a small seeded PRNG, so the fuzz is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('RSP encoder', () => {
   it('frames with a two-digit modulo-256 checksum', () => {

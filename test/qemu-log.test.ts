@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { prng } from './support/prng.js';
 import { readFileSync, createReadStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -164,17 +165,6 @@ describe('errors', () => {
 });
 
 describe('fuzz', () => {
-  // mulberry32
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
 
   it('mutated samples only ever throw QemuLogError', () => {
     const base = lines(sample).slice(0, 19 * 12);
@@ -182,7 +172,7 @@ describe('fuzz', () => {
     let errors = 0;
     let ok = 0;
     for (let iter = 0; iter < 400; iter++) {
-      const r = rng(1000 + iter);
+      const r = prng(1000 + iter);
       const ls = [...base];
       const nMut = 1 + Math.floor(r() * 4);
       for (let k = 0; k < nMut && ls.length > 0; k++) {

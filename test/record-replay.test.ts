@@ -23,6 +23,7 @@
 // icount, f64 warpNs, payload. Type 1 = serial input, 2 = checkpoint,
 // 3 = end (both with an 8-byte payload: CPU hash, RAM hash).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prng } from './support/prng.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,18 +45,6 @@ const ALPHABET = 'abcdefghijklmnoprstuvwxyz0123456789';
 let work = '';
 
 // ---------------------------------------------------------------- helpers
-
-/** mulberry32: a small seeded PRNG, values in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Feed {
   /** Host milliseconds to wait before writing `text`. */
