@@ -8,7 +8,7 @@ import {
   QemuLogParser,
   QemuLogError,
   type QemuStep,
-} from '../tools/trace-diff/qemu-log.js';
+} from '../src/trace/qemu-log.js';
 
 const dataDir = fileURLToPath(new URL('./data/qemu-log/', import.meta.url));
 const read = (f: string): string => readFileSync(dataDir + f, 'utf8');

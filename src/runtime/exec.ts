@@ -35,6 +35,16 @@ export interface InterruptSource {
   acknowledge(): number;
 }
 
+/** Receives what an execution trace records (src/trace); never changes what the guest does. */
+export interface ExecTracer {
+  /** Before each block runs, with the CPU state as the block starts. */
+  block(tb: TranslationBlock): void;
+  /** A block was translated from the guest code bytes at this linear address. */
+  translated(linear: number, bytes: Uint8Array): void;
+  /** An interrupt or exception was delivered (kind: 0 hardware, 1 software int, 2 exception). */
+  interrupt(vector: number, kind: number, errorCode: number): void;
+}
+
 export interface DebugLog {
   inAsm?: boolean;
   op?: boolean;
@@ -63,6 +73,8 @@ export class Executor {
   watchHit: { kind: 'read' | 'write'; linear: number } | null = null;
   irqSource: InterruptSource | null = null;
   debug: DebugLog | null = null;
+  /** Execution tracing (set before the first run; blocks then never loop inside themselves). */
+  tracer: ExecTracer | null = null;
   /** Host clock for translation statistics only (injected by the host boundary; never affects the guest). */
   clock: (() => number) | null = null;
   translateSeconds = 0;
@@ -163,7 +175,9 @@ export class Executor {
       } else if (irq && (s[S.EFLAGS] & F.IF) && irq.pending()) {
         s[S.HALTED] = 0;
         try {
-          deliverInterrupt(cpu, irq.acknowledge(), -1, false);
+          const vector = irq.acknowledge();
+          this.tracer?.interrupt(vector, 0, -1);
+          deliverInterrupt(cpu, vector, -1, false);
         } catch (e) {
           if (e instanceof TripleFault) return StopReason.TripleFault;
           throw e;
@@ -196,6 +210,7 @@ export class Executor {
   private runBlocks(limit: number, firstMax: number): void {
     const cpu = this.cpu, s = cpu.s, ic = cpu.ic;
     const trace = this.debug?.exec ? this.debug : null;
+    const tracer = this.tracer;
     const bp = this.breakpoints.size !== 0;
     ic[1] = limit;
     this.current = null;
@@ -209,6 +224,7 @@ export class Executor {
       }
       this.current = tb;
       if (trace !== null) trace.write(`Trace: [${hex(tb.csBase)}:${hex(tb.eip)}] icount=${cpu.icount}`);
+      if (tracer !== null) tracer.block(tb);
       const e = tb.fn(s);
       ic[0] += tb.exitRetired[e];
       if (cpu.exitRequest || ic[0] >= ic[1]) return;
@@ -246,6 +262,7 @@ export class Executor {
       s[S.EIP] = f.nextEip;
       cpu.icount += 1;
     }
+    this.tracer?.interrupt(f.vector, f.software ? 1 : 2, f.errorCode);
     try {
       const delivered = deliverInterrupt(cpu, f.vector, f.errorCode, f.software, f.kind === FaultKind.Trap ? insnEip : -1);
       if (!delivered && f.kind === FaultKind.Trap) cpu.icount -= 1;
@@ -317,6 +334,7 @@ export class Executor {
       tr.insnEips, pages, physPc, (tr.end - 1) | 0,
     );
     if (cacheable) this.cache.add(tb);
+    if (this.tracer) this.tracer.translated(tr.start, codeBytes(mem, tr.start, tr.end));
     for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);
     this.codeBytes += compiled.source.length;
     if (dbg) {
@@ -327,6 +345,12 @@ export class Executor {
     if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
     return tb;
   }
+}
+
+function codeBytes(mem: Cpu['mem'], start: number, end: number): Uint8Array {
+  const out = new Uint8Array((end - start) | 0);
+  for (let i = 0; i < out.length; i++) out[i] = mem.fetchCode((start + i) | 0);
+  return out;
 }
 
 function hex(v: number): string { return (v >>> 0).toString(16).padStart(8, '0'); }
