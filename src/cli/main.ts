@@ -7,6 +7,7 @@ import { replayCommand, type ReplayArgs } from './replay.js';
 import { seekCommand, type SeekArgs } from './seek.js';
 import { VERSION } from './version.js';
 import { translateQemuArgs } from './qemu-args.js';
+import { traceDiffCommand, type TraceDiffArgs } from './trace-diff.js';
 
 function fail(msg: string): never {
   process.stderr.write(`rewind86: error: ${msg}\n`);
@@ -37,7 +38,9 @@ function machineOptions(cmd: Command): Command {
     .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec')
     .option('--loadvm <file>', 'continue from a snapshot (the machine configuration and kernel come from it)')
     .option('--gdb <dev>', 'serve GDB on tcp::PORT (127.0.0.1); the guest runs until GDB connects (QEMU: -gdb tcp::PORT; -s = tcp::1234)')
-    .option('-S', 'with --gdb: hold the guest before its first instruction until GDB continues');
+    .option('-S', 'with --gdb: hold the guest before its first instruction until GDB continues')
+    .option('--trace <file>', 'write an execution trace (compare two with trace-diff)')
+    .option('--trace-level <level>', 'block (default: every block dispatched, with a register hash) or insn (every instruction, every register)');
 }
 
 type MachineCliOptions = RunOptions & { m?: string };
@@ -74,6 +77,8 @@ program.command('replay')
   .option('--gdb <dev>', 'serve GDB on tcp::PORT with reverse execution; the replay starts held at icount 0 (QEMU: -gdb tcp::PORT; -s = tcp::1234)')
   .option('-S', 'accepted with --gdb (a replay under GDB always starts held)')
   .option('--snapshot-interval <N>', 'with --gdb: instructions between in-memory snapshots (default 16777216)')
+  .option('--trace <file>', 'write an execution trace of the replay (compare with one taken while recording: trace-diff)')
+  .option('--trace-level <level>', 'block (default) or insn')
   .action(async (log: string, opts: ReplayArgs) => {
     process.exitCode = await replayCommand(log, opts);
   });
@@ -89,10 +94,24 @@ program.command('seek')
     process.exitCode = seekCommand(log, icounts, opts);
   });
 
+program.command('trace-diff')
+  .description('compare two execution traces (rewind86 --trace files or QEMU -d exec,cpu,nochain -singlestep logs) and report the first difference')
+  .argument('<a>', 'first trace')
+  .argument('<b>', 'second trace')
+  .option('--context <N>', 'shared records to show before the difference', '5')
+  .option('--align-at <addr>', 'start each trace at its first execution of this linear address (hex with 0x, or decimal)')
+  .option('--range <lo-hi>', 'compare only instructions whose linear address is in lo..hi (inclusive; like QEMU -dfilter)')
+  .option('--ignore <regs>', 'comma-separated registers to ignore until either trace first changes them (e.g. ecx,edx,esi,edi,ebp,esp)')
+  .option('--json', 'one JSON object on stdout')
+  .action((a: string, b: string, opts: TraceDiffArgs) => {
+    process.exitCode = traceDiffCommand(a, b, opts);
+  });
+
 try {
   await program.parseAsync(translateQemuArgs(process.argv));
 } catch (e) {
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : 1);
+  // trace-diff's exit statuses are 0 same, 1 different, 2 bad input (as diff and cmp).
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : process.argv[2] === 'trace-diff' ? 2 : 1);
   if (e instanceof UserError) fail(e.message);
   throw e;
 }

@@ -14,8 +14,9 @@ import { ProgressBar } from './progress.js';
 import { VERSION } from './version.js';
 import { ReplayTarget } from '../gdb/index.js';
 import { GdbServer } from './gdb-server.js';
+import { startTrace, type TraceArgs } from './trace-option.js';
 
-export interface ReplayArgs {
+export interface ReplayArgs extends TraceArgs {
   kernel?: string;
   until?: string;
   quiet?: boolean;
@@ -35,7 +36,7 @@ export interface ReplayArgs {
 
 export function replayCommand(logPath: string, opts: ReplayArgs): number | Promise<number> {
   if (opts.gdb !== undefined) {
-    for (const [given, name] of [[opts.until, '--until'], [opts.savevm, '--savevm'], [opts.loadvm, '--loadvm']] as const) {
+    for (const [given, name] of [[opts.until, '--until'], [opts.savevm, '--savevm'], [opts.loadvm, '--loadvm'], [opts.trace, '--trace']] as const) {
       if (given !== undefined) throw new UserError(`${name} cannot be used with --gdb`);
     }
   }
@@ -93,6 +94,8 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
     }
     return replayUnderGdb(opts.gdb, new TimeTravel(machine, log, { interval }), out);
   }
+  const trace = startTrace(machine, opts, 'replay', { ...config }, { path: resolve(logPath) },
+    [logPath, kernelPath, opts.loadvm, opts.savevm].filter((x): x is string => x !== undefined));
   const total = log.events.length ? log.events[log.events.length - 1].icount : 0;
   const progress = process.stderr.isTTY ? new ProgressBar(until ?? total) : null;
   const t0 = performance.now();
@@ -105,6 +108,7 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
     outcome = atEnd ? { kind: 'end', stop: start!.header.replay!.stop }
       : replayer.run({ until, onProgress: progress ? (ic) => progress.update(ic) : undefined });
   } finally {
+    trace?.close();
     out.flush();
     progress?.done();
   }
@@ -142,7 +146,7 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
       return 0;
     case 'diverged':
       process.stderr.write(`rewind86: replay diverged at icount ${outcome.icount}: ${outcome.what}\n` +
-        `rewind86: to see where, trace both runs and compare: rewind86 replay ${logPath} --trace replay.trace; rewind86 trace-diff record.trace replay.trace\n`);
+        `rewind86: to see where, compare a trace taken while recording (record --trace record.trace) with one of the replay: rewind86 replay ${logPath} --trace replay.trace; rewind86 trace-diff record.trace replay.trace\n`);
       return 1;
     case 'breakpoint':
     case 'watchpoint':

@@ -16,8 +16,9 @@ import { VERSION } from './version.js';
 import { LiveMachineTarget } from '../gdb/index.js';
 import { GdbServer } from './gdb-server.js';
 import { type HostInput } from '../replay/index.js';
+import { startTrace, type TraceArgs } from './trace-option.js';
 
-export interface RunOptions extends MachineArgs {
+export interface RunOptions extends MachineArgs, TraceArgs {
   stats?: boolean;
   d?: string;
   /** Wait in real time while the guest idles (QEMU's -icount sleep=on); default on. */
@@ -63,6 +64,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     formatVersion: LOG_FORMAT_VERSION, rewind86Version: VERSION, machine: { ...config }, images, startTimeMs,
     ...(startSnapshot ? { startSnapshot } : {}),
   };
+  const kernelImage = images.find((i) => i.role === 'kernel');
+  const trace = startTrace(machine, opts, opts.output ? 'record' : 'run', { ...config }, kernelImage && { path: kernelImage.path, sha256: kernelImage.sha256 },
+    [opts.output, opts.kernel, opts.loadvm].filter((x): x is string => x !== undefined));
   const writer = opts.output ? new LogWriter(opts.output, header, !!opts.force) : null;
   const recorder = new Recorder(machine, writer);
   if (opts.stats) machine.exec.clock = () => performance.now();
@@ -87,6 +91,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     stop = await runLive(machine, recorder, input, { pace: opts.sleep !== false, control: target ?? undefined });
     target?.finished(stop);
   } finally {
+    trace?.close();
     server?.close();
     stdin.close();
     out.flush();
