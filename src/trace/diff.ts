@@ -138,9 +138,9 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
     throw new RangeError('--ignore needs register values: both traces must be instruction-level (--trace-level insn, or a QEMU log)');
   }
   const A = new KeyedSource(a, opts, byOrdinal), B = new KeyedSource(b, opts, byOrdinal);
-  const context: RecordView[] = [];
+  const history = new History(opts.context);
   const result = (d: Divergence | undefined, compared: number, endKey = 0): DiffResult =>
-    ({ same: d === undefined, compared, endKey, divergence: d, context });
+    ({ same: d === undefined, compared, endKey, divergence: d, context: history.views(a, b) });
 
   const okA = A.start(), okB = B.start();
   if (!okA || !okB) {
@@ -151,6 +151,7 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
   // Attributes (segment descriptor flags) are formatted differently by QEMU: compare them only between rewind86 traces.
   const compareAttrs = a.origin === b.origin;
   const ignored = new Set(opts.ignoreUntilWritten);
+  const compares = (f: number) => (compareAttrs || f < F_ATTR || f >= F_ATTR + 6) && !ignored.has(f);
   const lastA = new Int32Array(FIELD_COUNT), lastB = new Int32Array(FIELD_COUNT);
   let haveLast = false;
   let agreedAt = -1;
@@ -177,7 +178,8 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
       const aExtra = A.events.some((e) => !B.events.some((x) => x.vector === e.vector));
       return result(aExtra ? eventDivergence(A, B, 'a', agreedAt, exactLevel) : eventDivergence(B, A, 'b', agreedAt, exactLevel), compared);
     }
-    if (a.eip !== b.eip || a.csBase !== b.csBase || a.cs !== b.cs) {
+    // The selector is compared with the registers when both traces have them (so --ignore cs works).
+    if (a.eip !== b.eip || a.csBase !== b.csBase || (a.cs !== b.cs && !(a.hasState && b.hasState))) {
       return result(divergence('pc', key, view(A), view(B), agreedAt, exactLevel,
         `different instructions at ${at(key)}: A is at ${cseip(a)}, B at ${cseip(b)}`), compared);
     }
@@ -193,12 +195,12 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
       }
       let differs = false;
       for (let f = 0; f < FIELD_COUNT; f++) {
-        if (sa[f] !== sb[f] && (compareAttrs || f < F_ATTR || f >= F_ATTR + 6) && !ignored.has(f)) { differs = true; break; }
+        if (sa[f] !== sb[f] && compares(f)) { differs = true; break; }
       }
       if (differs) {
         const regs: RegisterDifference[] = [];
         for (let f = 0; f < FIELD_COUNT; f++) {
-          if (sa[f] !== sb[f] && (compareAttrs || f < F_ATTR || f >= F_ATTR + 6) && !ignored.has(f)) regs.push({ name: FIELDS[f]!, a: sa[f]! >>> 0, b: sb[f]! >>> 0 });
+          if (sa[f] !== sb[f] && compares(f)) regs.push({ name: FIELDS[f]!, a: sa[f]! >>> 0, b: sb[f]! >>> 0 });
         }
         return result(divergence('registers', key, view(A), view(B), agreedAt, exactLevel,
           `registers differ at ${at(key)} (${cseip(a)}): ${regs.map((r) => r.name).join(', ')}`, regs), compared);
@@ -209,10 +211,7 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
     }
     compared++;
     agreedAt = key;
-    if (opts.context > 0) {
-      context.push(view(A));
-      if (context.length > opts.context) context.shift();
-    }
+    history.push(a);
     A.advance();
     B.advance();
   }
@@ -280,6 +279,42 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
 
   function at(key: number): string {
     return byOrdinal ? `in-range instruction ${key}` : `icount ${key}${opts.alignAt !== undefined ? ' after the alignment point' : ''}`;
+  }
+}
+
+/** The last N records both traces agreed on, kept as numbers; made into views only for the report. */
+class History {
+  private readonly icount: Float64Array;
+  private readonly cs: Int32Array;
+  private readonly csBase: Int32Array;
+  private readonly eip: Int32Array;
+  private n = 0;
+
+  constructor(readonly size: number) {
+    this.icount = new Float64Array(size);
+    this.cs = new Int32Array(size);
+    this.csBase = new Int32Array(size);
+    this.eip = new Int32Array(size);
+  }
+
+  push(s: TraceSource): void {
+    if (this.size === 0) return;
+    const i = this.n++ % this.size;
+    this.icount[i] = s.icount;
+    this.cs[i] = s.cs;
+    this.csBase[i] = s.csBase;
+    this.eip[i] = s.eip;
+  }
+
+  /** Oldest first, with the code bytes either trace still has for them. */
+  views(a: TraceSource, b: TraceSource): RecordView[] {
+    const out: RecordView[] = [];
+    for (let k = Math.max(0, this.n - this.size); k < this.n; k++) {
+      const i = k % this.size;
+      const linear = (this.csBase[i]! + this.eip[i]!) >>> 0;
+      out.push({ icount: this.icount[i]!, cs: this.cs[i]!, csBase: this.csBase[i]! >>> 0, eip: this.eip[i]! >>> 0, code: a.code(linear) ?? b.code(linear) });
+    }
+    return out;
   }
 }
 

@@ -1,10 +1,11 @@
 // The execution trace file: what `--trace FILE` writes and trace-diff reads.
 //
 //   file    := magic "RW86TRC\0" | u32 formatVersion | u32 headerLength | header (UTF-8 JSON) | chunk* | end
-//   chunk   := u32 CHUNK_DATA | u32 rawBytes | u32 storedBytes | u32 entries | u32 compression | stored bytes
-//   end     := u32 CHUNK_END  | u32 entries lo | u32 entries hi | f64 final icount | u32 0
+//   chunk   := u32 CHUNK_DATA | u32 rawBytes | u32 storedBytes | u32 entries | u32 compression | u32 checksum | stored bytes
+//   end     := u32 CHUNK_END  | u32 entries lo | u32 entries hi | f64 final icount | u32 checksum of the 20 bytes before
 //
-// Little-endian; compression 0 = stored, 1 = zlib. The first state record of
+// Little-endian; compression 0 = stored, 1 = zlib; checksum = chunkChecksum of
+// the uncompressed records. The first state record of
 // every chunk is Full, so a chunk decodes without the ones before it (except
 // for code bytes, written once per translation). A file without its end
 // record was cut short (the writer died); the reader says so.
@@ -26,11 +27,23 @@
 // Every state record describes the machine BEFORE the instruction at its
 // icount runs (icount = instructions retired so far), as QEMU's exec log does.
 
+import { hashWords } from '../replay/index.js';
+
 export const TRACE_MAGIC = 'RW86TRC\0';
 export const TRACE_FORMAT_VERSION = 1;
 export const CHUNK_DATA = 0x4b4e4843; // "CHNK"
 export const CHUNK_END = 0x21444e45; // "END!"
-export const CHUNK_HEADER_BYTES = 20;
+export const CHUNK_HEADER_BYTES = 24;
+
+/** A checksum of a chunk's records (hashWords over its whole words, then the tail bytes), so corruption is detected. */
+export function chunkChecksum(bytes: Uint8Array): number {
+  const words = bytes.byteOffset % 4 === 0
+    ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2)
+    : new Int32Array(bytes.slice(0, bytes.length & ~3).buffer);
+  let tail = 0;
+  for (let i = bytes.length & ~3; i < bytes.length; i++) tail = (tail << 8) | bytes[i]!;
+  return hashWords(words, tail ^ bytes.length) | 0;
+}
 /** Records per chunk before a new chunk (and a new Full record) starts. */
 export const ENTRIES_PER_CHUNK = 65536;
 

@@ -4,7 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import {
-  CHUNK_DATA, CHUNK_END, CHUNK_HEADER_BYTES, FIELD_COUNT, PREDICT_SIZE, TRACE_FORMAT_VERSION, TRACE_MAGIC, Tag, predictSlot, regsHash,
+  CHUNK_DATA, CHUNK_END, CHUNK_HEADER_BYTES, FIELD_COUNT, PREDICT_SIZE, TRACE_FORMAT_VERSION, TRACE_MAGIC, Tag, chunkChecksum, predictSlot, regsHash,
   type EventKind, type TraceHeader, type TraceLevel,
 } from './format.js';
 import { CodeMap, TraceInputError, newState, type TraceEvent, type TraceSource } from './source.js';
@@ -194,6 +194,7 @@ export class TraceReader implements TraceSource {
     const head = this.read(CHUNK_HEADER_BYTES, 'a chunk header');
     const type = head.readUInt32LE(0);
     if (type === CHUNK_END) {
+      if (chunkChecksum(head.subarray(0, 20)) !== head.readInt32LE(20)) this.fail('the end record is corrupt (checksum mismatch)');
       const entries = head.readUInt32LE(4) + head.readUInt32LE(8) * 0x100000000;
       this.endIcount = head.readDoubleLE(12);
       if (entries !== this.entriesRead) this.fail(`end record says ${entries} entries, the chunks hold ${this.entriesRead}`);
@@ -217,6 +218,7 @@ export class TraceReader implements TraceSource {
       }
       if (raw.length !== rawLen) this.fail(`chunk ${this.chunkIndex} is corrupt (size mismatch)`);
     }
+    if (chunkChecksum(raw) !== head.readInt32LE(20)) this.fail(`chunk ${this.chunkIndex} is corrupt (checksum mismatch)`);
     this.bytes = raw;
     this.view = new DataView(raw.buffer, raw.byteOffset, raw.length);
     this.len = raw.length;

@@ -10,13 +10,21 @@ import { type Cpu, type ExecTracer, type TranslationBlock } from '../runtime/ind
 import { UserError } from '../devices/index.js';
 import {
   CHUNK_DATA, CHUNK_END, CHUNK_HEADER_BYTES, ENTRIES_PER_CHUNK, FIELD_COUNT, PREDICT_SIZE, TRACE_FORMAT_VERSION, TRACE_MAGIC,
-  Tag, hashRegs, predictSlot, type TraceHeader, type TraceLevel,
+  Tag, chunkChecksum, hashRegs, predictSlot, type TraceHeader, type TraceLevel,
 } from './format.js';
 
 const BUFFER_BYTES = 1 << 20;
 /** Room kept free for the largest record (a Code record of a 128-instruction block). */
 const MAX_RECORD_BYTES = 4096;
 const MAX_DELTA = (1 << 23) - 1;
+/** A spare state slot (the last one) the writer puts the computed EFLAGS in, so every field is a slot. */
+const SCRATCH_EFLAGS = S.SIZE - 1;
+/** The CPU state slot of each field. */
+const FIELD_SLOTS = Int32Array.from([
+  S.EAX, S.ECX, S.EDX, S.EBX, S.ESP, S.EBP, S.ESI, S.EDI, S.EIP, S.SIZE - 1,
+  ...Array.from({ length: 24 }, (_, i) => S.SEL + i),
+  S.CR0, S.CR2, S.CR3, S.CR4, S.GDTR_BASE, S.GDTR_LIMIT, S.IDTR_BASE, S.IDTR_LIMIT, S.LDTR_SEL, S.TR_SEL,
+]);
 
 export interface TraceWriterOptions {
   level: TraceLevel;
@@ -38,7 +46,6 @@ export class TraceWriter implements ExecTracer {
   private lastIcount = 0;
   /** The state of the previous record (instruction level). */
   private readonly prev = new Int32Array(FIELD_COUNT);
-  private readonly cur = new Int32Array(FIELD_COUNT);
   /** CS selector and base as of the last record (block level writes a Cs record when they change). */
   private lastCs = -1;
   private lastCsBase = 0;
@@ -100,14 +107,15 @@ export class TraceWriter implements ExecTracer {
       v.setInt32(p, hash, true);
       this.pos = p + 4;
     } else {
-      const cur = this.cur, prev = this.prev;
-      this.capture(cur);
+      // Compare the state slots with the previous record's, field by field (FIELD_SLOTS maps fields to slots).
+      const prev = this.prev, slots = FIELD_SLOTS, b = this.buf;
       const at = this.pos;
       let p = at + 13, lo = 0, hi = 0;
+      s[SCRATCH_EFLAGS] = cpu.eflags();
       for (let i = 0; i < FIELD_COUNT; i++) {
-        const x = cur[i]!;
+        const x = s[slots[i]!]!;
         if (x !== prev[i]) {
-          v.setInt32(p, x, true); p += 4;
+          b[p] = x; b[p + 1] = x >> 8; b[p + 2] = x >> 16; b[p + 3] = x >> 24; p += 4;
           prev[i] = x;
           if (i < 32) lo |= 1 << i; else hi |= 1 << (i - 32);
         }
@@ -144,6 +152,7 @@ export class TraceWriter implements ExecTracer {
     end.writeUInt32LE(this.total % 0x100000000, 4);
     end.writeUInt32LE(Math.floor(this.total / 0x100000000), 8);
     end.writeDoubleLE(this.cpu.ic[0], 12);
+    end.writeInt32LE(chunkChecksum(end.subarray(0, 20)), 20);
     this.write(end);
     closeSync(this.fd);
   }
@@ -166,13 +175,9 @@ export class TraceWriter implements ExecTracer {
 
   /** Every traced field of the CPU state, in FIELDS order. */
   private capture(out: Int32Array): void {
-    const cpu = this.cpu, s = cpu.s;
-    for (let i = 0; i < 9; i++) out[i] = s[i]!;
-    out[9] = cpu.eflags();
-    for (let i = 0; i < 24; i++) out[10 + i] = s[S.SEL + i]!;
-    out[34] = s[S.CR0]!; out[35] = s[S.CR2]!; out[36] = s[S.CR3]!; out[37] = s[S.CR4]!;
-    out[38] = s[S.GDTR_BASE]!; out[39] = s[S.GDTR_LIMIT]!; out[40] = s[S.IDTR_BASE]!; out[41] = s[S.IDTR_LIMIT]!;
-    out[42] = s[S.LDTR_SEL]!; out[43] = s[S.TR_SEL]!;
+    const s = this.cpu.s;
+    s[SCRATCH_EFLAGS] = this.cpu.eflags();
+    for (let i = 0; i < FIELD_COUNT; i++) out[i] = s[FIELD_SLOTS[i]!]!;
   }
 
   private flushChunk(): void {
@@ -186,6 +191,7 @@ export class TraceWriter implements ExecTracer {
     head.writeUInt32LE(stored.length, 8);
     head.writeUInt32LE(this.chunkEntries, 12);
     head.writeUInt32LE(zlib ? 1 : 0, 16);
+    head.writeInt32LE(chunkChecksum(raw), 20);
     this.write(head);
     this.write(stored);
     this.pos = 0;
