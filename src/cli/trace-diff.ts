@@ -2,7 +2,7 @@
 // Exit status: 0 the traces agree, 1 they differ, 2 bad input.
 import { UserError } from '../devices/index.js';
 import { diffTraces, fieldIndex, formatReport, openTrace, reportJson, FIELDS, type TraceSource } from '../trace/index.js';
-import { ProgressBar } from './progress.js';
+import { ProgressBar, percent } from './progress.js';
 
 export interface TraceDiffArgs {
   context?: string;
@@ -33,7 +33,7 @@ export function traceDiffCommand(pathA: string, pathB: string, opts: TraceDiffAr
     });
     a = openTrace(pathA);
     b = openTrace(pathB);
-    const bar = process.stderr.isTTY && !opts.json ? new ProgressBar(1000) : null;
+    const bar = process.stderr.isTTY && !opts.json ? new ProgressBar(1000, percent) : null;
     let result;
     try {
       result = diffTraces(a, b, { context, alignAt, range, ignoreUntilWritten: ignore, onProgress: bar ? (f) => bar.update(Math.round(f * 1000)) : undefined });
