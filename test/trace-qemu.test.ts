@@ -66,6 +66,11 @@ describe('trace-diff against QEMU', () => {
     expect(Number(/compared/.test(same.stdout) && /(\d+) records/.exec(same.stdout)![1])).toBeGreaterThan(10_000);
     expect(same.status).toBe(0);
 
+    // The same over the kernel's address range only (ordered, as QEMU's -dfilter logs it).
+    const ranged = cli(['trace-diff', 'qemu.log', 'r.trc', '--align-at', hex(aligned), '--range', `${hex(aligned)}-0x1fffff`]);
+    expect(ranged.stdout).toMatch(/^traces agree/);
+    expect(ranged.status).toBe(0);
+
     // From trace_begin, the loaders' leftovers show, named precisely...
     const early = cli(['trace-diff', 'qemu.log', 'r.trc', '--align-at', hex(begin), '--json']);
     expect(early.status).toBe(1);

@@ -6,8 +6,9 @@
 // instruction, but also every iteration of a REP string instruction (each
 // iteration is a TB of its own), and a TB that was entered and left before
 // executing (a "Stopped execution" line). rewind86 counts a REP instruction
-// once, so consecutive records at the same pc whose ECX went down by one are
-// folded into the first, and stopped records are dropped. With -d int, QEMU
+// once, so consecutive records at the same pc whose ECX went down by one and
+// whose ESI or EDI moved (every string instruction moves one; `loop $` does
+// not) are folded into the first, and stopped records are dropped. With -d int, QEMU
 // prints "v=XX" for every interrupt and exception in protected mode; those
 // become events, and an exception (i=0, vector < 32) means the instruction
 // before it did not retire, as in rewind86's icount.
@@ -68,7 +69,8 @@ export class QemuLogSource implements TraceSource {
       const { step, after } = item;
       if (step.stopped) { this.carried.push(...after); continue; }
       const p = this.prev;
-      if (p !== null && step.pc === p.pc && this.carried.length === 0 && step.regs.ecx === ((p.regs.ecx - 1) >>> 0)) {
+      if (p !== null && step.pc === p.pc && this.carried.length === 0 && step.regs.ecx === ((p.regs.ecx - 1) >>> 0) &&
+          (step.regs.esi !== p.regs.esi || step.regs.edi !== p.regs.edi)) {
         // Another iteration of a REP string instruction: rewind86 counts the instruction once.
         this.prev = step;
         this.carried.push(...after);
