@@ -38,14 +38,14 @@ export const H = {
   wrmsr: h('wrmsr', R | W | X | E),
   /** (seg, selector): load a segment register with all protected-mode checks. */
   loadSeg: h('loadSeg', R | W | X),
-  /** (selector, offset, opSize): far jmp. */
-  jmpFar: h('jmpFar', R | W | X),
+  /** (selector, offset, opSize, nextEip): far jmp (nextEip is saved in the TSS by a task switch). */
+  jmpFar: h('jmpFar', R | W | X | E),
   /** (selector, offset, opSize, nextEip): far call. */
   callFar: h('callFar', R | W | X | E),
   /** (opSize, immediate): far return. */
   retFar: h('retFar', R | W | X),
-  /** (opSize): iret. */
-  iret: h('iret', R | W | X),
+  /** (opSize, nextEip): iret (nextEip is saved in the TSS by a return from a nested task). */
+  iret: h('iret', R | W | X | E),
   /** (which, opSize, linearAddress): lgdt (0) / lidt (1) / sgdt (2) / sidt (3). */
   descTable: h('descTable', R | W | X | E | CW),
   /** (value, opSize): writes EFLAGS as popf does (IOPL/IF/VM rules by privilege). */
@@ -53,6 +53,9 @@ export const H = {
   cli: h('cli', R | W | X),
   sti: h('sti', R | W | X),
   hlt: h('hlt', R | W | X),
+  /** sysenter / sysexit: the fast system call pair (SYSENTER_* MSRs). */
+  sysenter: h('sysenter', R | W | X),
+  sysexit: h('sysexit', R | W | X),
   /** (cr, value) / (cr) -> value */
   movToCr: h('movToCr', R | W | X | E),
   movFromCr: h('movFromCr', R | X),

@@ -127,7 +127,7 @@ export function trFar(t: Tcx): void {
       return;
     }
     t.flush();
-    if (m === 'jmpf') t.call(H.jmpFar, [sel, off, os]);
+    if (m === 'jmpf') t.call(H.jmpFar, [sel, off, os, t.c(t.nextEip)]);
     else t.call(H.callFar, [sel, off, os, t.c(t.nextEip)]);
   }
   t.cc.op = -1;
@@ -137,7 +137,7 @@ export function trFar(t: Tcx): void {
 
 export function trIret(t: Tcx): void {
   t.flush();
-  t.call(H.iret, [t.c(t.insn.opSize)]);
+  t.call(H.iret, [t.c(t.insn.opSize), t.c(t.nextEip)]);
   t.cc = { op: -1, a: -1, b: -1 };
   t.exitState();
   t.ended = true;
@@ -160,4 +160,13 @@ export function trBound(t: Tcx): void {
   b.label(bad);
   t.raise(5);
   b.label(ok);
+}
+
+/** sysenter / sysexit: the helper loads CS, SS, ESP and EIP. */
+export function trSysenter(t: Tcx): void {
+  t.flush();
+  t.call(t.insn.mnemonic === 'sysenter' ? H.sysenter : H.sysexit, []);
+  t.cc = { op: -1, a: -1, b: -1 };
+  t.exitState();
+  t.ended = true;
 }

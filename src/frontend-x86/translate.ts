@@ -8,7 +8,7 @@ import { Tcx } from './context.js';
 import { ModeBit } from './mode.js';
 import { trAlu, trUnary, trMulAcc, trImulMulti, trDiv, trSignExtendAcc } from './tr-alu.js';
 import { trMov, trMovExtend, trLea, trXchg, trXadd, trCmpxchg, trCmpxchg8b, trBswap, trSetcc, trCmovcc, trXlat, trFlagOp, trArpl } from './tr-data.js';
-import { trJmp, trJcc, trCall, trRet, trLoop, trInt, trHlt, trFar, trIret, trBound } from './tr-control.js';
+import { trJmp, trJcc, trCall, trRet, trLoop, trInt, trHlt, trFar, trIret, trSysenter, trBound } from './tr-control.js';
 import { trPush, trPop, trPusha, trPopa, trPushf, trPopf, trEnter, trLeave } from './tr-stack.js';
 import { trShift, trShiftDouble } from './tr-shift.js';
 import { trBitTest, trBitScan } from './tr-bits.js';
@@ -32,7 +32,7 @@ const HANDLERS: Record<string, Handler> = {
   jmp: trJmp, jcc: trJcc, call: trCall, ret: trRet,
   loop: trLoop, loope: trLoop, loopne: trLoop, jcxz: trLoop,
   int: trInt, int3: trInt, into: trInt, int1: trInt, hlt: trHlt,
-  jmpf: trFar, callf: trFar, retf: trFar, iret: trIret,
+  jmpf: trFar, callf: trFar, retf: trFar, iret: trIret, sysenter: trSysenter, sysexit: trSysenter,
   push: trPush, pop: trPop, pusha: trPusha, popa: trPopa, pushf: trPushf, popf: trPopf, enter: trEnter, leave: trLeave,
   shl: trShift, sal: trShift, shr: trShift, sar: trShift, rol: trShift, ror: trShift, rcl: trShift, rcr: trShift,
   shld: trShiftDouble, shrd: trShiftDouble,

@@ -139,6 +139,35 @@ export class Cpu {
   get protectedMode(): boolean { return (this.s[S.CR0] & 1) !== 0; }
   get cpl(): number { return this.s[S.CPL]; }
 
+  /**
+   * Changes the privilege level. The TLB holds permissions checked for
+   * supervisor or for user accesses, so crossing between CPL 3 and the
+   * others drops it (with paging on; without, there is nothing to check).
+   */
+  setCpl(cpl: number): void {
+    const s = this.s;
+    const old = s[S.CPL];
+    s[S.CPL] = cpl;
+    if ((old === 3) !== (cpl === 3) && this.mem.walker !== null) this.mem.flushTlb();
+  }
+
+  /**
+   * Runs a multi-step state change (a far transfer, an interrupt, a task
+   * switch) so that a fault partway leaves the registers as they were: the
+   * instruction is then restarted or the fault delivered from a precise state.
+   */
+  atomically<T>(fn: () => T): T {
+    const saved = this.s.slice();
+    try {
+      return fn();
+    } catch (e) {
+      this.s.set(saved);
+      this.updatePaging(); // CPL and CR3 may have changed: the TLB goes
+      this.updateMode();
+      throw e;
+    }
+  }
+
   /** Recomputes the translation mode from the state; call after any change to CS, SS, segment caches or CR0. */
   updateMode(): void {
     const s = this.s;

@@ -270,3 +270,30 @@ export function loadSegmentChecked(cpu: Cpu, seg: number, sel: number, insn: num
   if (seg === Seg.CS) throw new Fault(VEC.UD, -1, insn);
   try { loadSegment(cpu, seg, sel); } catch (e) { throw withInsn(e, insn); }
 }
+
+/** sysenter (SDM vol. 2, SYSENTER): to CPL 0 at SYSENTER_CS:SYSENTER_EIP with flat caches. */
+export function sysenter(cpu: Cpu, insn: number): void {
+  const s = cpu.s;
+  const cs = s[S.SYSENTER_CS] & 0xfffc;
+  if (!cpu.protectedMode || cs === 0) throw gp0(insn);
+  cpu.setEflags(cpu.eflags() & ~(F.VM | F.IF | F.RF));
+  cpu.setCpl(0);
+  cpu.setSegCache(Seg.CS, cs, 0, -1, 0xc09b);
+  cpu.setSegCache(Seg.SS, (cs + 8) & 0xfffc, 0, -1, 0xc093);
+  s[S.ESP] = s[S.SYSENTER_ESP];
+  s[S.EIP] = s[S.SYSENTER_EIP];
+  cpu.updateMode();
+}
+
+/** sysexit (SDM vol. 2, SYSEXIT): back to CPL 3 at SYSENTER_CS+16:EDX with ESP = ECX. */
+export function sysexit(cpu: Cpu, insn: number): void {
+  const s = cpu.s;
+  const cs = s[S.SYSENTER_CS] & 0xfffc;
+  if (!cpu.protectedMode || cpu.cpl !== 0 || cs === 0) throw gp0(insn);
+  cpu.setCpl(3);
+  cpu.setSegCache(Seg.CS, (cs + 16) | 3, 0, -1, 0xc0fb);
+  cpu.setSegCache(Seg.SS, (cs + 24) | 3, 0, -1, 0xc0f3);
+  s[S.ESP] = s[S.ECX];
+  s[S.EIP] = s[S.EDX];
+  cpu.updateMode();
+}

@@ -2,7 +2,7 @@
 // names declared in frontend-x86/helpers.ts. Helpers that can fault get the
 // instruction number as their last argument (the backend appends it); a
 // fault raised by the code they call is attributed to that instruction.
-import { H, computeOszapc } from '../frontend-x86/index.js';
+import { H, S, computeOszapc } from '../frontend-x86/index.js';
 import { HelperFlags } from '../tcg-ir/index.js';
 import { type Cpu } from './cpu.js';
 import { Fault, FaultKind } from './fault.js';
@@ -10,9 +10,10 @@ import { divide, bcdAdjust, rotateCarry, rotateCarryFlags, bitScan } from './hel
 import { stringOp } from './helpers-string.js';
 import {
   popf, cli, sti, hlt, movToCr, movFromCr, movToDr, movFromDr, rdmsr, wrmsr, cpuid, rdtsc, descTable, systemOp,
-  loadSegmentChecked, withInsn,
+  loadSegmentChecked, withInsn, sysenter, sysexit,
 } from './helpers-system.js';
-import { jmpFar, callFar, retFar } from './segments.js';
+import { checkIoPermission } from './tss.js';
+import { jmpFar, callFar, retFar } from './far-transfer.js';
 import { iret } from './interrupts.js';
 
 type Fn = (...a: number[]) => number | void;
@@ -29,15 +30,18 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.div.name]: (kind, divisor, insn) => divide(cpu, kind, divisor, insn),
     [H.bcd.name]: (kind, imm, insn) => bcdAdjust(cpu, kind, imm, insn),
     [H.string.name]: (op, size, addrSize, seg, rep, insn) => {
+      if (op >= 5) checkIoPermission(cpu, cpu.s[S.EDX] & 0xffff, size); // ins/outs
       cpu.ioInsn = insn; // ins/outs reach devices
       try { return stringOp(cpu, op, size, addrSize, seg, rep, insn); } finally { cpu.ioInsn = 0; }
     },
     // Port I/O happens at an exact icount: devices see the instructions of this block before it (cpu.ioInsn).
     [H.in.name]: (port, size, insn) => {
+      checkIoPermission(cpu, port, size);
       cpu.ioInsn = insn;
       try { return cpu.portRead(port, size); } finally { cpu.ioInsn = 0; }
     },
     [H.out.name]: (port, size, value, insn) => {
+      checkIoPermission(cpu, port, size);
       cpu.ioInsn = insn;
       try { cpu.portWrite(port, size, value); } finally { cpu.ioInsn = 0; }
     },
@@ -46,15 +50,17 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.rdmsr.name]: (insn) => rdmsr(cpu, insn),
     [H.wrmsr.name]: (insn) => wrmsr(cpu, insn),
     [H.loadSeg.name]: (seg, sel, insn) => loadSegmentChecked(cpu, seg, sel, insn),
-    [H.jmpFar.name]: (sel, off, os) => jmpFar(cpu, sel, off, os),
+    [H.jmpFar.name]: (sel, off, os, next) => jmpFar(cpu, sel, off, os, next),
     [H.callFar.name]: (sel, off, os, next) => callFar(cpu, sel, off, os, next),
     [H.retFar.name]: (os, imm) => retFar(cpu, os, imm),
-    [H.iret.name]: (os) => iret(cpu, os),
+    [H.iret.name]: (os, next) => iret(cpu, os, next),
     [H.descTable.name]: (which, os, lin, insn) => descTable(cpu, which, os, lin, insn),
     [H.popf.name]: (v, os, insn) => popf(cpu, v, os, insn),
     [H.cli.name]: (insn) => cli(cpu, insn),
     [H.sti.name]: (insn) => sti(cpu, insn),
     [H.hlt.name]: (insn) => hlt(cpu, insn),
+    [H.sysenter.name]: (insn) => sysenter(cpu, insn),
+    [H.sysexit.name]: (insn) => sysexit(cpu, insn),
     [H.movToCr.name]: (cr, v, insn) => movToCr(cpu, cr, v, insn),
     [H.movFromCr.name]: (cr, insn) => movFromCr(cpu, cr, insn),
     [H.movToDr.name]: (dr, v, insn) => movToDr(cpu, dr, v, insn),

@@ -1,6 +1,6 @@
 // Segment registers in real and protected mode: descriptor fetch, the
 // checks of a segment load (SDM vol. 3, 5.5-5.8; vol. 2, MOV/POP/LDS), and
-// far jmp/call/ret within one privilege level.
+// the CS load of a far transfer to a code segment.
 import { S, Seg } from '../frontend-x86/index.js';
 import { type Cpu } from './cpu.js';
 import { Fault, VEC } from './fault.js';
@@ -89,7 +89,7 @@ export function loadSegment(cpu: Cpu, seg: number, sel: number): void {
   cpu.updateMode();
 }
 
-/** Loads CS for a far transfer at the current privilege level (no gates yet). */
+/** Loads CS for a far transfer to a code segment at the current privilege level (gates: far-transfer.ts). */
 function loadCodeSegment(cpu: Cpu, sel: number, offset: number): void {
   sel &= 0xffff;
   if (!cpu.protectedMode || (cpu.s[S.EFLAGS] & 0x20000)) {
@@ -102,7 +102,7 @@ function loadCodeSegment(cpu: Cpu, sel: number, offset: number): void {
   const d = readDescriptor(cpu, sel);
   const a = d.attr;
   const cpl = cpu.cpl;
-  if (!isCode(a)) throw gp(sel & 0xfffc); // call gates, task gates: a later issue
+  if (!isCode(a)) throw gp(sel & 0xfffc);
   if (a & 4) { if (dpl(a) > cpl) throw gp(sel & 0xfffc); }
   else if ((sel & 3) > cpl || dpl(a) !== cpl) throw gp(sel & 0xfffc);
   if (!present(a)) throw new Fault(VEC.NP, sel & 0xfffc, -1);
@@ -111,32 +111,6 @@ function loadCodeSegment(cpu: Cpu, sel: number, offset: number): void {
   cpu.setSegCache(Seg.CS, (sel & ~3) | cpl, d.base, d.limit, a | 1);
   cpu.s[S.EIP] = offset;
   cpu.updateMode();
-}
-
-export function jmpFar(cpu: Cpu, sel: number, offset: number, opSize: number): void {
-  loadCodeSegment(cpu, sel, opSize === 16 ? offset & 0xffff : offset);
-}
-
-export function callFar(cpu: Cpu, sel: number, offset: number, opSize: number, nextEip: number): void {
-  const size = opSize === 16 ? 2 : 4;
-  const savedEsp = cpu.s[S.ESP];
-  try {
-    cpu.push(size, cpu.s[S.SEL + Seg.CS]);
-    cpu.push(size, nextEip);
-    loadCodeSegment(cpu, sel, opSize === 16 ? offset & 0xffff : offset);
-  } catch (e) {
-    cpu.s[S.ESP] = savedEsp;
-    throw e;
-  }
-}
-
-export function retFar(cpu: Cpu, opSize: number, imm: number): void {
-  const size = opSize === 16 ? 2 : 4;
-  const ip = cpu.stackRead(size, 0);
-  const cs = cpu.stackRead(size, size) & 0xffff;
-  if (cpu.protectedMode && !(cpu.s[S.EFLAGS] & 0x20000) && (cs & 3) !== cpu.cpl) throw gp(cs & 0xfffc); // outer return: a later issue
-  loadCodeSegment(cpu, cs, ip);
-  cpu.addStackPointer(2 * size + imm);
 }
 
 export { loadCodeSegment };

@@ -9,7 +9,7 @@ import { S } from '../frontend-x86/index.js';
 import { type Cpu, type ExecTracer, type TranslationBlock } from '../runtime/index.js';
 import { UserError } from '../devices/index.js';
 import {
-  CHUNK_DATA, CHUNK_END, CHUNK_HEADER_BYTES, ENTRIES_PER_CHUNK, FIELD_COUNT, PREDICT_SIZE, TRACE_FORMAT_VERSION, TRACE_MAGIC,
+  CHUNK_DATA, CHUNK_END, CHUNK_HEADER_BYTES, ENTRIES_PER_CHUNK, F_EFLAGS, FIELD_COUNT, PREDICT_SIZE, TRACE_FORMAT_VERSION, TRACE_MAGIC,
   Tag, chunkChecksum, hashRegs, predictSlot, type TraceHeader, type TraceLevel,
 } from './format.js';
 
@@ -17,11 +17,9 @@ const BUFFER_BYTES = 1 << 20;
 /** Room kept free for the largest record (a Code record of a 128-instruction block). */
 const MAX_RECORD_BYTES = 4096;
 const MAX_DELTA = (1 << 23) - 1;
-/** A spare state slot (the last one) the writer puts the computed EFLAGS in, so every field is a slot. */
-const SCRATCH_EFLAGS = S.SIZE - 1;
-/** The CPU state slot of each field. */
+/** The CPU state slot of each field (EFLAGS: computed from its slot and the lazy flags). */
 const FIELD_SLOTS = Int32Array.from([
-  S.EAX, S.ECX, S.EDX, S.EBX, S.ESP, S.EBP, S.ESI, S.EDI, S.EIP, S.SIZE - 1,
+  S.EAX, S.ECX, S.EDX, S.EBX, S.ESP, S.EBP, S.ESI, S.EDI, S.EIP, S.EFLAGS,
   ...Array.from({ length: 24 }, (_, i) => S.SEL + i),
   S.CR0, S.CR2, S.CR3, S.CR4, S.GDTR_BASE, S.GDTR_LIMIT, S.IDTR_BASE, S.IDTR_LIMIT, S.LDTR_SEL, S.TR_SEL,
 ]);
@@ -111,9 +109,9 @@ export class TraceWriter implements ExecTracer {
       const prev = this.prev, slots = FIELD_SLOTS, b = this.buf;
       const at = this.pos;
       let p = at + 13, lo = 0, hi = 0;
-      s[SCRATCH_EFLAGS] = cpu.eflags();
+      const eflags = cpu.eflags();
       for (let i = 0; i < FIELD_COUNT; i++) {
-        const x = s[slots[i]!]!;
+        const x = i === F_EFLAGS ? eflags : s[slots[i]!]!;
         if (x !== prev[i]) {
           b[p] = x; b[p + 1] = x >> 8; b[p + 2] = x >> 16; b[p + 3] = x >> 24; p += 4;
           prev[i] = x;
@@ -176,8 +174,8 @@ export class TraceWriter implements ExecTracer {
   /** Every traced field of the CPU state, in FIELDS order. */
   private capture(out: Int32Array): void {
     const s = this.cpu.s;
-    s[SCRATCH_EFLAGS] = this.cpu.eflags();
     for (let i = 0; i < FIELD_COUNT; i++) out[i] = s[FIELD_SLOTS[i]!]!;
+    out[F_EFLAGS] = this.cpu.eflags();
   }
 
   private flushChunk(): void {

@@ -1,0 +1,8 @@
+// The x87 arithmetic unit: pure functions over 80-bit values, bit-exact with
+// a real x87 (see test/x87-float80.test.ts). No stack, tags or registers.
+export * from './float80.js';
+export * from './status.js';
+export { add, sub, mul, div, sqrt } from './arith.js';
+export { compare, test, examine, Relation, RELATION_CC, type X87Compare } from './compare.js';
+export { fromInteger, loadFloat32, loadFloat64, loadInt, loadInt64, loadBcd } from './load.js';
+export { storeFloat32, storeFloat64, storeInt, storeBcd, roundToInteger, type X87Store } from './store.js';
