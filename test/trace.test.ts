@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Machine } from '../src/devices/index.js';
 import { TraceReader, TraceWriter, diffTraces, openTrace, type DiffResult, type TraceLevel } from '../src/trace/index.js';
 import { makeTempDir, repoPath } from './support/guests.js';
+import { elfSymbols } from './support/elf.js';
 
 const CLI = repoPath('dist/cli/main.js');
 const HELLO = repoPath('test/guests/bin/hello.elf');
@@ -155,7 +156,8 @@ describe('tracing', () => {
   it('--range compares the instructions in an address range, in order', () => {
     traced(HELLO, 'range', 'insn', f('r1.trc'));
     traced(HELLO, 'range', 'insn', f('r2.trc'), [{ at: 4000, act: (m) => { m.cpu.s[5] ^= 1; } }]);
-    const putc = { lo: 0x100130, hi: 0x10014e }; // rt_putc (nm -S test/guests/bin/hello.elf)
+    const at = elfSymbols(readFileSync(HELLO)).get('rt_putc')!;
+    const putc = { lo: at, hi: at + 0x1d }; // rt_putc is 0x1e bytes (nm -S test/guests/bin/hello.elf)
     const reader = new TraceReader(f('r1.trc'));
     let inRange = 0;
     while (reader.next()) if (reader.eip >= putc.lo && reader.eip <= putc.hi) inRange++;

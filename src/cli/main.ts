@@ -29,7 +29,9 @@ program
 function machineOptions(cmd: Command): Command {
   return cmd
     .option('--kernel <file>', 'multiboot ELF kernel to boot')
+    .option('--bios <file>', 'a ROM image (64-256 KiB) mapped at the top of memory, run from the reset vector (QEMU: -bios)')
     .option('--append <cmdline>', 'kernel command line', '')
+    .option('--initrd <files>', 'multiboot modules: FILE [ARGS][,FILE [ARGS]...] (QEMU: -initrd)')
     .option('--memory <MiB>', 'guest RAM in MiB', '128')
     .option('-m <MiB>', 'same as --memory')
     .option('--icount-shift <N>', 'virtual time: 2^N ns per instruction (QEMU: -icount shift=N); default 3')

@@ -8,7 +8,7 @@ import {
 } from '../replay/index.js';
 import { LineWriter } from './output.js';
 import { readGuestFile } from './guest-file.js';
-import { buildMachine, imageIdentity, type MachineConfig } from './machine-setup.js';
+import { buildMachine, mapFirmware, recordedBootImage, verifiedBootImages, type MachineConfig } from './machine-setup.js';
 import { applyDebugFlags } from './debug-flags.js';
 import { ProgressBar } from './progress.js';
 import { VERSION } from './version.js';
@@ -46,8 +46,8 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
   if (typeof config.memoryMiB !== 'number' || typeof config.icountShift !== 'number' || typeof config.append !== 'string') {
     throw new UserError(`${logPath}: corrupt header: machine configuration`);
   }
-  const recorded = log.header.images.find((i) => i.role === 'kernel');
-  if (!recorded) throw new UserError(`${logPath}: the header names no kernel image`);
+  const recorded = recordedBootImage(log.header.images);
+  if (!recorded) throw new UserError(`${logPath}: the header names no kernel or BIOS image`);
   if (opts.savevm !== undefined) {
     if (resolve(opts.savevm) === resolve(logPath)) throw new UserError(`--savevm ${opts.savevm}: that is the log being replayed`);
     checkSnapshotTarget(opts.savevm, !!opts.force);
@@ -64,14 +64,8 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
     start = readLogStartSnapshot(logPath, startSnapshot);
   }
   if (start) checkSnapshotFits(start, { memoryMiB: config.memoryMiB, icountShift: config.icountShift, kernel: recorded });
-  // The kernel: checked against the log's when it is read (always when booting; from a snapshot, only if --kernel names one).
-  const kernelPath = opts.kernel ?? recorded.path;
-  if (!start || opts.kernel !== undefined) {
-    const actual = imageIdentity('kernel', kernelPath, readGuestFile(kernelPath, 'kernel'));
-    if (actual.sha256 !== recorded.sha256) {
-      throw new UserError(`kernel ${kernelPath}: not the image this log was recorded with (SHA-256 ${actual.sha256.slice(0, 16)}..., the log has ${recorded.sha256.slice(0, 16)}...)`);
-    }
-  }
+  // The boot image: checked against the log's when it is read (always when booting or for a BIOS; from a snapshot, a kernel only if --kernel names one).
+  const boot = !start || opts.kernel !== undefined || recorded.role === 'bios' ? verifiedBootImages(recorded, opts.kernel, log.header.images) : {};
   let until: number | undefined;
   if (opts.until !== undefined) {
     if (!/^\d+$/.test(opts.until)) throw new UserError(`--until: "${opts.until}" is not an instruction count`);
@@ -83,7 +77,7 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
   if (log.truncated) process.stderr.write(`rewind86: warning: ${logPath} was cut short (the recording did not end cleanly); replaying what it holds\n`);
   const out = new LineWriter(1);
   const serialOut = opts.quiet ? () => {} : out.byte;
-  const machine = start ? machineFromSnapshot(start, serialOut) : buildMachine(kernelPath, config, log.header.startTimeMs, serialOut).machine;
+  const machine = start ? machineFromSnapshot(start, serialOut, (m) => mapFirmware(m, boot)) : buildMachine(boot, config, log.header.startTimeMs, serialOut).machine;
   applyDebugFlags(machine, opts.d);
   if (opts.gdb !== undefined) {
     if (start) throw new UserError(`--gdb: ${logPath} was recorded from a snapshot; reverse debugging needs a recording from boot`);
@@ -95,7 +89,7 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
     return replayUnderGdb(opts.gdb, new TimeTravel(machine, log, { interval }), out);
   }
   const trace = startTrace(machine, opts, 'replay', { ...config }, { path: resolve(logPath) },
-    [logPath, kernelPath, opts.loadvm, opts.savevm].filter((x): x is string => x !== undefined));
+    [logPath, boot.kernel, boot.bios, opts.loadvm, opts.savevm].filter((x): x is string => x !== undefined));
   const total = log.events.length ? log.events[log.events.length - 1].icount : 0;
   const progress = process.stderr.isTTY ? new ProgressBar(until ?? total) : null;
   const t0 = performance.now();

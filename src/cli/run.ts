@@ -9,7 +9,7 @@ import {
 } from '../replay/index.js';
 import { LineWriter } from './output.js';
 import { StdinInput } from './stdin-input.js';
-import { buildMachine, imageIdentity, parseMachineArgs, type MachineArgs } from './machine-setup.js';
+import { buildMachine, imageIdentity, mapFirmware, parseMachineArgs, recordedBootImage, verifiedBootImages, type MachineArgs } from './machine-setup.js';
 import { readGuestFile } from './guest-file.js';
 import { applyDebugFlags } from './debug-flags.js';
 import { VERSION } from './version.js';
@@ -50,13 +50,14 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       append: opts.given?.append ? config.append : undefined,
       kernel: opts.kernel !== undefined ? imageIdentity('kernel', opts.kernel, readGuestFile(opts.kernel, 'kernel')) : undefined,
     });
-    machine = machineFromSnapshot(snap, out.byte);
+    const rec = recordedBootImage(snap.header.images);
+    machine = machineFromSnapshot(snap, out.byte, (m) => { if (rec?.role === 'bios') mapFirmware(m, verifiedBootImages(rec)); });
     config = { ...snap.header.machine };
     images = snap.header.images;
     startTimeMs = snap.header.startTimeMs;
     startSnapshot = { path: resolve(snap.path), size: snap.size, sha256: snap.sha256 };
   } else {
-    ({ machine, images } = buildMachine(opts.kernel, config, startTimeMs, out.byte));
+    ({ machine, images } = buildMachine({ kernel: opts.kernel, bios: opts.bios }, config, startTimeMs, out.byte));
   }
   applyDebugFlags(machine, opts.d);
   // A log recorded from a snapshot names it: its replay starts from that snapshot.
@@ -64,9 +65,9 @@ export async function runCommand(opts: RunOptions): Promise<number> {
     formatVersion: LOG_FORMAT_VERSION, rewind86Version: VERSION, machine: { ...config }, images, startTimeMs,
     ...(startSnapshot ? { startSnapshot } : {}),
   };
-  const kernelImage = images.find((i) => i.role === 'kernel');
+  const kernelImage = recordedBootImage(images);
   const trace = startTrace(machine, opts, opts.output ? 'record' : 'run', { ...config }, kernelImage && { path: kernelImage.path, sha256: kernelImage.sha256 },
-    [opts.output, opts.kernel, opts.loadvm].filter((x): x is string => x !== undefined));
+    [opts.output, opts.kernel, opts.bios, opts.loadvm].filter((x): x is string => x !== undefined));
   const writer = opts.output ? new LogWriter(opts.output, header, !!opts.force) : null;
   const recorder = new Recorder(machine, writer);
   if (opts.stats) machine.exec.clock = () => performance.now();

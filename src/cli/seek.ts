@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { UserError } from '../devices/index.js';
 import { parseLog, TimeTravel, cpuStateHash, ramHash } from '../replay/index.js';
 import { readGuestFile } from './guest-file.js';
-import { buildMachine, imageIdentity, type MachineConfig } from './machine-setup.js';
+import { buildMachine, recordedBootImage, verifiedBootImages, type MachineConfig } from './machine-setup.js';
 
 export interface SeekArgs {
   kernel?: string;
@@ -22,17 +22,14 @@ function wholeNumber(what: string, v: string): number {
 export function seekCommand(logPath: string, targets: string[], opts: SeekArgs): number {
   const log = parseLog(logPath, readGuestFile(logPath, 'log'));
   const config = log.header.machine as unknown as MachineConfig;
-  const recorded = log.header.images.find((i) => i.role === 'kernel');
+  const recorded = recordedBootImage(log.header.images);
   if (!recorded || typeof config.memoryMiB !== 'number') throw new UserError(`${logPath}: corrupt header: machine configuration`);
-  const kernelPath = opts.kernel ?? recorded.path;
-  if (imageIdentity('kernel', kernelPath, readGuestFile(kernelPath, 'kernel')).sha256 !== recorded.sha256) {
-    throw new UserError(`kernel ${kernelPath}: not the image this log was recorded with`);
-  }
+  const boot = verifiedBootImages(recorded, opts.kernel, log.header.images);
   const icounts = targets.map((t) => wholeNumber('icount', t));
   const interval = opts.snapshotInterval !== undefined ? wholeNumber('--snapshot-interval', opts.snapshotInterval) : undefined;
   if (interval !== undefined && interval < 1) throw new UserError('--snapshot-interval: must be at least 1');
   const budget = opts.snapshotMemory !== undefined ? wholeNumber('--snapshot-memory', opts.snapshotMemory) * 1024 * 1024 : undefined;
-  const { machine } = buildMachine(kernelPath, config, log.header.startTimeMs, () => {});
+  const { machine } = buildMachine(boot, config, log.header.startTimeMs, () => {});
   const tt = new TimeTravel(machine, log, { interval, memoryBudgetBytes: budget });
   for (const target of icounts) {
     const t0 = performance.now();

@@ -2,7 +2,8 @@ export { Machine, type MachineOptions, type RunResult, type MachineStop, type Ma
 export { VirtualClock, Timer, DEFAULT_ICOUNT_SHIFT } from './clock.js';
 export { type Device, type DeviceState, type IrqSink, checkStateVersion } from './device.js';
 export { UserError } from './errors.js';
-export { loadMultiboot, BOOTLOADER_MAGIC } from './multiboot.js';
+export { loadMultiboot, BOOTLOADER_MAGIC, type MultibootModule } from './multiboot.js';
+export { loadBios } from './bios.js';
 export { parseElf32 } from './elf.js';
 export { Pic } from './pic.js';
 export { Pit } from './pit.js';

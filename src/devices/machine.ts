@@ -11,7 +11,7 @@ import { Pic } from './pic.js';
 import { Pit } from './pit.js';
 import { Rtc } from './rtc.js';
 import { Uart } from './uart.js';
-import { loadMultiboot } from './multiboot.js';
+import { loadMultiboot, type MultibootModule } from './multiboot.js';
 import { UserError } from './errors.js';
 import { VirtualClock, DEFAULT_ICOUNT_SHIFT, type ClockState } from './clock.js';
 import { type Device, type DeviceState } from './device.js';
@@ -101,8 +101,8 @@ export class Machine {
     });
   }
 
-  loadMultiboot(file: string, data: Uint8Array, cmdline: string): void {
-    loadMultiboot(this.cpu, { file, data, cmdline });
+  loadMultiboot(file: string, data: Uint8Array, cmdline: string, modules?: MultibootModule[]): void {
+    loadMultiboot(this.cpu, { file, data, cmdline, modules });
   }
 
   set debug(d: DebugLog | null) { this.exec.debug = d; }

@@ -17,6 +17,11 @@ const INFO_ADDR = 0x9000;
 const CMDLINE_ADDR = 0x9200;
 const MMAP_ADDR = 0x9100;
 const LOADER_NAME_ADDR = 0x9a00;
+/** The module table (16 bytes per module) and the modules' strings. */
+const MODS_ADDR = 0x8000;
+const MOD_STRINGS_ADDR = 0x8400;
+const MOD_STRINGS_END = 0x9000;
+const MAX_MODULES = 64;
 const INITIAL_ESP = 0x7c00;
 
 interface MultibootHeader { offset: number; flags: number; fields: number[] }
@@ -36,10 +41,18 @@ function findHeader(file: string, data: Uint8Array): MultibootHeader {
   throw new UserError(`${file}: no multiboot header in the first ${SEARCH_BYTES} bytes`);
 }
 
+export interface MultibootModule {
+  file: string;
+  data: Uint8Array;
+  /** The module's string (QEMU passes the whole -initrd item: the file name and its arguments). */
+  cmdline: string;
+}
+
 export interface MultibootOptions {
   file: string;
   data: Uint8Array;
   cmdline: string;
+  modules?: MultibootModule[];
 }
 
 /** Loads the kernel into guest memory and sets up the CPU to enter it. */
@@ -53,7 +66,9 @@ export function loadMultiboot(cpu: Cpu, opts: MultibootOptions): void {
     throw new UserError(`${file}: the multiboot header requires features this loader lacks (flags 0x${(header.flags >>> 0).toString(16)})`);
   }
   let entry: number;
+  let imageEnd = 0;
   const place = (paddr: number, bytes: Uint8Array, memSize: number, what: string) => {
+    imageEnd = Math.max(imageEnd, paddr + memSize);
     if (paddr < 0x100000 && paddr + memSize > 0x9f000 || paddr + memSize > mem.size) {
       throw new UserError(`${file}: ${what} at 0x${paddr.toString(16)}..0x${(paddr + memSize).toString(16)} does not fit in guest memory (${mem.size >> 20} MiB)`);
     }
@@ -86,7 +101,33 @@ export function loadMultiboot(cpu: Cpu, opts: MultibootOptions): void {
     }
   }
   writeInfo(cpu, opts.cmdline);
+  if (opts.modules?.length) loadModules(cpu, opts.modules, imageEnd);
   enterProtectedMode(cpu, entry);
+}
+
+/** Loads modules page-aligned after the kernel image and lists them in the information structure (flag 3). */
+function loadModules(cpu: Cpu, modules: MultibootModule[], imageEnd: number): void {
+  const mem = cpu.mem;
+  if (modules.length > MAX_MODULES) throw new UserError(`--initrd: at most ${MAX_MODULES} multiboot modules`);
+  let at = (imageEnd + 0xfff) & ~0xfff;
+  let str = MOD_STRINGS_ADDR;
+  modules.forEach((m, i) => {
+    if (at + m.data.length > mem.size) {
+      throw new UserError(`${m.file}: module of ${m.data.length} bytes does not fit in guest memory (${mem.size >> 20} MiB) after the kernel`);
+    }
+    const name = new TextEncoder().encode(m.cmdline);
+    if (str + name.length + 1 > MOD_STRINGS_END) throw new UserError('--initrd: the module command lines are too long (3 KiB in all)');
+    mem.m8.set(m.data, at);
+    mem.m8.set(name, str);
+    mem.m8[str + name.length] = 0;
+    const e = MODS_ADDR + i * 16;
+    mem.write32(e, at); mem.write32(e + 4, at + m.data.length); mem.write32(e + 8, str); mem.write32(e + 12, 0);
+    str += name.length + 1;
+    at = (at + m.data.length + 0xfff) & ~0xfff;
+  });
+  mem.write32(INFO_ADDR, mem.read32(INFO_ADDR) | (1 << 3));
+  mem.write32(INFO_ADDR + 20, modules.length);
+  mem.write32(INFO_ADDR + 24, MODS_ADDR);
 }
 
 function writeInfo(cpu: Cpu, cmdline: string): void {

@@ -361,9 +361,9 @@ export interface SnapshotExpectations {
 
 const short = (h: string) => `${h.slice(0, 16)}...`;
 
-/** The kernel image a snapshot was taken of. */
+/** The boot image (multiboot kernel or BIOS) a snapshot was taken of. */
 export function snapshotKernel(snap: Snapshot): ImageIdentity | undefined {
-  return snap.header.images.find((i) => i.role === 'kernel');
+  return snap.header.images.find((i) => i.role === 'kernel' || i.role === 'bios');
 }
 
 /** Throws a one-line UserError when the snapshot was taken with another configuration or kernel than `want`. */
@@ -411,9 +411,10 @@ export function restoreSnapshot(machine: Machine, snap: Snapshot): void {
 }
 
 /** A new machine in the snapshot's state, writing guest serial output to `serialOut`. */
-export function machineFromSnapshot(snap: Snapshot, serialOut: (byte: number) => void): Machine {
+export function machineFromSnapshot(snap: Snapshot, serialOut: (byte: number) => void, mapFirmware?: (machine: Machine) => void): Machine {
   const m = snap.header.machine;
   const machine = new Machine({ memoryMiB: m.memoryMiB, icountShift: m.icountShift, startTimeMs: snap.header.startTimeMs, serialOut });
+  mapFirmware?.(machine);
   restoreSnapshot(machine, snap);
   return machine;
 }

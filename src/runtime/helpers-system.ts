@@ -58,7 +58,10 @@ export function movToCr(cpu: Cpu, cr: number, v: number, insn: number): void {
       return;
     case 2: s[S.CR2] = v; return;
     case 3: s[S.CR3] = v; cpu.updatePaging(); cpu.exitRequest = true; return;
-    case 4: s[S.CR4] = v; cpu.updatePaging(); cpu.exitRequest = true; return;
+    case 4:
+      // VME, PVI, PCE, OSFXSR... are not implemented: setting them is #GP(0) (SDM vol. 3, 2.5).
+      if (v & ~CR4_SUPPORTED) throw gp0(insn);
+      s[S.CR4] = v; cpu.updatePaging(); cpu.exitRequest = true; return;
     default: throw new Fault(VEC.UD, -1, insn);
   }
 }
@@ -96,6 +99,9 @@ export function movFromDr(cpu: Cpu, dr: number, insn: number): number {
   requireCpl0(cpu, insn);
   return cpu.s[S.DR + drIndex(cpu, dr, insn)];
 }
+
+/** CR4 bits this CPU has: TSD, DE, PSE, PAE, PGE. */
+const CR4_SUPPORTED = 0x04 | 0x08 | 0x10 | 0x20 | 0x80;
 
 const MSR_TSC = 0x10, MSR_SYSENTER_CS = 0x174, MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
 
@@ -135,7 +141,10 @@ function vendorWord(i: number): number {
   return v;
 }
 
-/** CPUID: an i686 (family 6) with TSC, CX8, CMOV; FPU, PSE, PAE, PGE, SEP arrive with the system CPU issue. */
+/** CPUID feature bits (leaf 1, EDX; SDM vol. 2, CPUID table 3-11): DE, PSE, TSC, MSR, PAE, CX8, SEP, PGE, CMOV. FPU follows with the x87. */
+const FEATURES = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 15);
+
+/** CPUID: an i686 (family 6) without MMX/SSE. */
 export function cpuid(cpu: Cpu): void {
   const s = cpu.s;
   const leaf = s[S.EAX] >>> 0;
@@ -147,7 +156,7 @@ export function cpuid(cpu: Cpu): void {
   if (leaf === 1) {
     s[S.EAX] = (6 << 8) | (1 << 4) | 1; // family 6, model 1, stepping 1
     s[S.EBX] = 0; s[S.ECX] = 0;
-    s[S.EDX] = (1 << 4) | (1 << 8) | (1 << 15); // TSC, CX8, CMOV
+    s[S.EDX] = FEATURES;
     return;
   }
   s[S.EAX] = 0; s[S.EBX] = 0; s[S.ECX] = 0; s[S.EDX] = 0;

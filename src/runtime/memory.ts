@@ -79,6 +79,29 @@ export class Memory {
 
   addMmio(region: MmioRegion): void { this.mmio.push(region); }
 
+  /** Per RAM page: 1 where a ROM is mapped over RAM (reads see the ROM's bytes, writes are dropped). */
+  private romPages: Uint8Array | null = null;
+
+  /** Maps read-only memory over RAM at `phys` (page-aligned): its bytes are readable at full speed, writes are ignored. */
+  addRom(phys: number, bytes: Uint8Array): void {
+    this.romPages ??= new Uint8Array(this.codePages.length);
+    this.m8.set(bytes, phys);
+    for (let p = phys >>> 12; p < (phys + bytes.length) >>> 12; p++) this.romPages[p] = 1;
+    this.flushTlb();
+  }
+
+  /** Address bit 20 forced to 0 when the A20 gate is off (the PC's 8086 wrap-around; the machine drives it). */
+  private a20Mask = -1;
+
+  get a20(): boolean { return this.a20Mask === -1; }
+
+  set a20(on: boolean) {
+    const mask = on ? -1 : ~0x100000;
+    if (mask === this.a20Mask) return;
+    this.a20Mask = mask;
+    this.flushTlb();
+  }
+
   /**
    * Starts (or restarts) tracking which pages are written: every page is
    * clean, and the fast path loses its write entries, so the first write to
@@ -125,15 +148,15 @@ export class Memory {
 
   /** Linear to physical for an access; throws #PF when paging refuses it. */
   translate(linear: number, access: Access = Access.Read, insn = -1): number {
-    return this.walker === null ? linear >>> 0 : this.walker.walk(linear, access, insn);
+    return ((this.walker === null ? linear : this.walker.walk(linear, access, insn)) & this.a20Mask) >>> 0;
   }
 
   /** Physical address of code at a linear address, for translation and block lookup (may throw #PF). */
   codePhys(linear: number): number {
-    if (this.walker === null) return linear >>> 0;
+    if (this.walker === null) return (linear & this.a20Mask) >>> 0;
     const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
     if (this.tR[i] === vpn) return ((linear + this.tO[i]) | 0) >>> 0;
-    const phys = this.walker.walk(linear, Access.Fetch, -1);
+    const phys = (this.walker.walk(linear, Access.Fetch, -1) & this.a20Mask) >>> 0;
     this.fill(linear, phys);
     return phys;
   }
@@ -155,7 +178,7 @@ export class Memory {
     const writable = this.walker === null || this.walker.writable;
     const page = phys >>> 12;
     // While dirty pages are tracked, only a page already marked dirty may be written on the fast path.
-    this.tW[i] = writable && !this.codePages[page] && (this.dirty === null || this.dirty[page] !== 0) ? vpn : -1;
+    this.tW[i] = writable && !this.codePages[page] && (this.dirty === null || this.dirty[page] !== 0) && (this.romPages === null || !this.romPages[page]) ? vpn : -1;
   }
 
   // ---- slow paths called by generated code (insn = instruction number, for faults) ----
@@ -228,6 +251,7 @@ export class Memory {
   /** Writes `size` bytes at a physical address (within one page). Returns 1 when the running block was invalidated. */
   writePhys(phys: number, size: number, v: number): number {
     if (phys + size <= this.size) {
+      if (this.romPages !== null && this.romPages[phys >>> 12]) return 0;
       let hit = 0;
       if (this.dirty !== null) this.dirty[phys >>> 12] = 1;
       if (this.codePages[phys >>> 12] && this.onCodeWrite(phys >>> 12)) hit = 1;

@@ -1,14 +1,25 @@
-// 32-bit paging (SDM vol. 3, 4.3): two-level walk with 4 KiB pages and, when
-// CR4.PSE is set, 4 MiB pages; accessed and dirty bits; U/S and R/W checks
-// with CR0.WP; CR2 and the page-fault error code. PAE and global pages come
-// with the system CPU issue.
+// Paging: 32-bit (SDM vol. 3, 4.3: two levels, 4 KiB pages and, with
+// CR4.PSE, 4 MiB pages) and PAE (4.4: a 4-entry page-directory-pointer
+// table, then two levels of 64-bit entries, 4 KiB and 2 MiB pages);
+// accessed and dirty bits; U/S and R/W checks with CR0.WP; CR2 and the
+// page-fault error code (RSVD for reserved bits set). Global pages (CR4.PGE)
+// need nothing here: the TLB is dropped on every CR3 load, global or not,
+// which the architecture allows. Deviations, both harmless for a guest that
+// follows the SDM: PAE's PDPTEs are read from memory at each walk instead of
+// being cached at the CR3 load, and physical addresses stay below 4 GiB (an
+// entry with an address bit above 31, or the XD bit, which this CPU lacks,
+// is a reserved-bit fault).
 import { S } from '../frontend-x86/index.js';
 import { Fault, VEC } from './fault.js';
 
 export const enum Access { Read = 0, Write = 1, Fetch = 2 }
 
-const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80;
-const CR0_WP = 1 << 16, CR4_PSE = 1 << 4;
+const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, RSVD = 8;
+const CR0_WP = 1 << 16, CR4_PSE = 1 << 4, CR4_PAE = 1 << 5;
+/** PDPTE bits that must be 0 (SDM vol. 3, table 4-8): 1, 2, 5-8. */
+const PDPTE_RESERVED = 0x1e6;
+/** 2 MiB page: bits 13-20 of the low dword must be 0. */
+const LARGE_PAE_RESERVED = 0x1fe000;
 
 export interface PhysicalAccess {
   read32(phys: number): number;
@@ -23,6 +34,10 @@ export class PageWalker {
 
   /** Translates a linear address or throws #PF (insn: instruction number for the fault). */
   walk(linear: number, access: Access, insn: number): number {
+    return this.s[S.CR4] & CR4_PAE ? this.walkPae(linear, access, insn) : this.walk32(linear, access, insn);
+  }
+
+  private walk32(linear: number, access: Access, insn: number): number {
     const s = this.s;
     const user = s[S.CPL] === 3;
     const write = access === Access.Write;
@@ -40,6 +55,40 @@ export class PageWalker {
     const pteAddr = (pde & ~0xfff) + (((linear >>> 12) & 0x3ff) << 2);
     let pte = this.phys.read32(pteAddr);
     if (!(pte & P)) throw this.fault(linear, 0, write, user, insn);
+    const both = pde & pte | ~(RW | US);
+    this.check(linear, both, write, user, wp, insn);
+    if (!(pde & A)) this.phys.write32(pdeAddr, (pde |= A));
+    const want = pte | A | (write ? D : 0);
+    if (want !== pte) this.phys.write32(pteAddr, (pte = want));
+    this.writable = (pte & D) !== 0 && this.allowsWrite(both, user, wp);
+    return ((pte & ~0xfff) | (linear & 0xfff)) >>> 0;
+  }
+
+  private walkPae(linear: number, access: Access, insn: number): number {
+    const s = this.s;
+    const user = s[S.CPL] === 3;
+    const write = access === Access.Write;
+    const wp = (s[S.CR0] & CR0_WP) !== 0;
+    const pdpteAddr = ((s[S.CR3] & ~0x1f) + ((linear >>> 30) << 3)) >>> 0;
+    const pdpte = this.phys.read32(pdpteAddr);
+    if (!(pdpte & P)) throw this.fault(linear, 0, write, user, insn);
+    if ((pdpte & PDPTE_RESERVED) || this.phys.read32(pdpteAddr + 4) !== 0) throw this.fault(linear, P | RSVD, write, user, insn);
+    const pdeAddr = ((pdpte & ~0xfff) + (((linear >>> 21) & 0x1ff) << 3)) >>> 0;
+    let pde = this.phys.read32(pdeAddr);
+    if (!(pde & P)) throw this.fault(linear, 0, write, user, insn);
+    if (this.phys.read32(pdeAddr + 4) !== 0) throw this.fault(linear, P | RSVD, write, user, insn);
+    if (pde & PS) {
+      if (pde & LARGE_PAE_RESERVED) throw this.fault(linear, P | RSVD, write, user, insn);
+      this.check(linear, pde, write, user, wp, insn);
+      const want = pde | A | (write ? D : 0);
+      if (want !== pde) this.phys.write32(pdeAddr, (pde = want));
+      this.writable = (pde & D) !== 0 && this.allowsWrite(pde, user, wp);
+      return ((pde & 0xffe00000) | (linear & 0x1fffff)) >>> 0;
+    }
+    const pteAddr = ((pde & ~0xfff) + (((linear >>> 12) & 0x1ff) << 3)) >>> 0;
+    let pte = this.phys.read32(pteAddr);
+    if (!(pte & P)) throw this.fault(linear, 0, write, user, insn);
+    if (this.phys.read32(pteAddr + 4) !== 0) throw this.fault(linear, P | RSVD, write, user, insn);
     const both = pde & pte | ~(RW | US);
     this.check(linear, both, write, user, wp, insn);
     if (!(pde & A)) this.phys.write32(pdeAddr, (pde |= A));

@@ -13,7 +13,7 @@
 //   would have;
 // - unmasked overflow/underflow deliver the rounded result with the exponent
 //   adjusted by -/+ 24576 (SDM vol. 1, 8.5.4, 8.5.5).
-import { BIAS, bitLength, f80, inf, type F80 } from './float80.js';
+import { BIAS, bitLength, f80, inf, zero, type F80 } from './float80.js';
 import { C1, OE, PE, RC_DOWN, RC_NEAREST, RC_UP, UE, masked, result, type X87Result } from './status.js';
 
 export const EMIN = 1 - BIAS; // unbiased exponent of the smallest normal
@@ -103,9 +103,14 @@ export function roundPack(sign: 0 | 1, sig: bigint, e: number, p: number, cw: nu
   return result(f80(sign, lead + BIAS, rsig << fill), pe | c1);
 }
 
-/** Unmasked overflow or underflow: the bias-adjusted result is written. */
+/**
+ * Unmasked overflow or underflow: the bias-adjusted result is written. When
+ * even the adjusted exponent is out of range (only FSCALE gets there) the
+ * host delivers a signed infinity (OE, PE, C1) or a signed zero (UE, PE),
+ * whatever the rounding control.
+ */
 function wrapped(sign: 0 | 1, lead: number, mant: bigint, flags: number): X87Result {
-  // Beyond what the adjustment can bring into range (only FSCALE gets there)
-  // the exponent field simply wraps; see the report in the test file.
-  return result(f80(sign, (lead + BIAS) & 0x7fff, mant), flags);
+  if (lead > EMAX) return result(inf(sign), OE | PE | C1);
+  if (lead < EMIN) return result(zero(sign), UE | PE);
+  return result(f80(sign, lead + BIAS, mant), flags);
 }

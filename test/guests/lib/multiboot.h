@@ -22,6 +22,7 @@ struct mb_info {
 };
 
 #define MB_INFO_MEMORY  (1u << 0)
+#define MB_INFO_MODS    (1u << 3)
 #define MB_INFO_CMDLINE (1u << 2)
 #define MB_INFO_MMAP    (1u << 6)
 

@@ -21,8 +21,9 @@
  * architecture defines are printed; addresses appear as names or as offsets.
  *
  * References: Intel SDM vol. 3A ch. 5 (protection), ch. 6 (interrupts and
- * exceptions), ch. 7 (task management), ch. 4 (paging); vol. 1 19.5 (I/O
- * protection); vol. 2 (IRET, RET, MOV Sreg, SYSENTER, SYSEXIT pseudo-code).
+ * exceptions), ch. 7 (task management), ch. 4 (paging); vol. 1, chapter
+ * Input/Output (I/O privilege level, I/O permission bit map); vol. 2 (the
+ * pseudo-code of IRET, RET, CALL, MOV Sreg, SYSENTER, SYSEXIT).
  */
 #include "rt.h"
 #include "multiboot.h"
@@ -115,7 +116,7 @@ static void tables_init(void)
 
     /* The main task: the ring-0 stack for interrupts and call gates from
      * ring 3 (SS0:ESP0), and the I/O permission bitmap right after the
-     * 104-byte TSS (vol. 3A 7.2.1; vol. 1 19.5.2). */
+     * 104-byte TSS (vol. 3A 7.2.1; vol. 1, I/O permission bit map). */
     tss.t.ss0 = SEL_KDATA;
     tss.t.esp0 = (u32)ring0_stack_top;
     tss.t.cr3 = read_cr3();

@@ -118,7 +118,7 @@ SNIPPET(ld_ss_rpl0); SNIPPET(ld_ss_kdata3); SNIPPET(ld_ss_udata);
 SNIPPET(sysenter);
 SNIPPET(pf_read_sup); SNIPPET(pf_write_sup); SNIPPET(pf_write_ro); SNIPPET(pf_read_ro); SNIPPET(pf_write_np);
 SNIPPET(df);
-LABEL(at_k_write); LABEL(after_k_write); LABEL(after_task_ljmp); LABEL(sysexit_target);
+LABEL(at_k_write); LABEL(after_k_write); LABEL(after_task_ljmp); LABEL(after_task_lcall); LABEL(sysexit_target);
 
 /* privilege.c */
 extern u8 sup_page[4096], ro_page[4096], np_page[4096];

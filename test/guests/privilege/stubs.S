@@ -137,7 +137,8 @@ user_exit:
  * (the offset is ignored). task2_entry ljmps back to SEL_TSS, which resumes
  * here after the ljmp with this task's registers reloaded from its TSS.
  * kres: 0 ESP before, 1-4 EBX ESI EDI EBP after, 5 ESP after, 6 EFLAGS
- * after, 7 CR0 after (TS set by the switches). */
+ * after, 7 CR0 after (TS set by the switches). An exception instead of
+ * the switch resumes at after_task_ljmp (cases.c: run_kernel_prepare). */
         .globl task_jump, after_task_ljmp
 task_jump:
         pushl   %ebp
@@ -208,7 +209,7 @@ task2_entry:
 /* task_call: lcall through the task gate SEL_TASKGATE (-> TSS3); task 3
  * returns with IRET (NT=1: back to the previous task link). kres: 0 EBX,
  * 1 ESI after, 2 EFLAGS after, 3 TR after. */
-        .globl task_call
+        .globl task_call, after_task_lcall
 task_call:
         pushl   %ebp
         pushl   %ebx
@@ -217,6 +218,7 @@ task_call:
         movl    $0xc1c2c3c4, %ebx
         movl    $0x61626364, %esi
         lcall   $SEL_TASKGATE, $0
+after_task_lcall:
         pushfl
         popl    kres+8
         movl    %ebx, kres+0

@@ -119,7 +119,8 @@ int80_handler:
         incl    %eax                    /* the "system call" */
         iret
 
-/* INT to a DPL-0 gate: #GP(vector*8+2) (vol. 3A 6.12.1.1 / INT n pseudo-code). */
+/* INT to a DPL-0 gate: #GP(vector*8+2) (vol. 3A 6.12.1, protection of handler
+ * procedures; vol. 2 INT n). */
 SIMPLE int_dpl0, int $VEC_DPL0
 
 /* ---------------- privileged and IOPL-sensitive instructions (vol. 3A 5.9) ---------------- */
@@ -138,8 +139,8 @@ AFTER mov_cr0_write
         POST
 UEND mov_cr0_write
 
-/* POPF at CPL 3 > IOPL leaves IOPL and IF alone, without a fault (vol. 1
- * 19.5.1; vol. 2 POPF). ures[3] = EFLAGS after. */
+/* POPF at CPL 3 > IOPL leaves IOPL and IF alone, without a fault (vol. 1,
+ * I/O privilege level; vol. 2 POPF). ures[3] = EFLAGS after. */
 USER popf
         PRE
         pushl   $0x00003002             /* IOPL 3, IF 0 */
@@ -151,7 +152,7 @@ AFTER popf
         POST
 UEND popf
 
-/* ---------------- the I/O permission bitmap (vol. 1 19.5.2) ---------------- */
+/* ---------------- the I/O permission bitmap (vol. 1, I/O permission bit map) ---------------- */
 
 SIMPLE inb_80, inb $0x80, %al
 SIMPLE inw_80, inw $0x80, %ax
@@ -380,7 +381,7 @@ sysenter_handler:
         popl    kres+12
         movl    $sysexit_target, %edx
         movl    ures+0, %ecx
-        subl    $16, %ecx
+        leal    -16(%ecx), %ecx         /* (LEA: no flags change) */
         sysexit
 
 /* ---------------- paging: U/S and R/W (vol. 3A 4.6, 4.7) ---------------- */
