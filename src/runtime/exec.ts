@@ -185,9 +185,14 @@ export class Executor {
       }
       if (s[S.HALTED]) return StopReason.Halted;
       cpu.exitRequest = false;
+      // EFLAGS.TF: one instruction at a time, each followed by a single-step trap.
+      const stepping = (s[S.EFLAGS] & F.TF) !== 0;
+      if (stepping) maxInsns = 1;
+      const before = cpu.icount;
       try {
         // In an interrupt shadow with an interrupt pending: exactly one instruction, then back here.
         this.runBlocks(maxInsns === 1 ? Math.min(this.limit, cpu.icount + 1) : this.limit, maxInsns);
+        if (stepping && cpu.icount === before + 1 && !s[S.IRQ_SHADOW] && this.singleStepTrap()) return StopReason.TripleFault;
         if (this.hitBreakpoint) {
           this.hitBreakpoint = false;
           return StopReason.Breakpoint;
@@ -239,6 +244,27 @@ export class Executor {
       }
       tb = next;
     }
+  }
+
+  /**
+   * The #DB trap after an instruction that ran with EFLAGS.TF set (SDM vol. 3,
+   * 17.3.1.4): DR6.BS set, EIP already at the next instruction. Not after an
+   * instruction that raised an exception or interrupt (its handler runs with
+   * TF clear), nor right after a mov to SS (delayed one instruction, like
+   * interrupts). Returns true on a triple fault.
+   */
+  private singleStepTrap(): boolean {
+    const cpu = this.cpu, s = cpu.s;
+    s[S.DR + 6] |= 0x4000;
+    s[S.HALTED] = 0;
+    this.tracer?.interrupt(1, 2, -1);
+    try {
+      deliverInterrupt(cpu, 1, -1, false);
+    } catch (e) {
+      if (e instanceof TripleFault) return true;
+      throw e;
+    }
+    return false;
   }
 
   private atBreakpoint(tb: TranslationBlock): boolean {

@@ -18,6 +18,8 @@ const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, RSVD = 8;
 const CR0_WP = 1 << 16, CR4_PSE = 1 << 4, CR4_PAE = 1 << 5;
 /** PDPTE bits that must be 0 (SDM vol. 3, table 4-8): 1, 2, 5-8. */
 const PDPTE_RESERVED = 0x1e6;
+/** 4 MiB page: bits 13-21 must be 0 (no PSE-36: physical addresses have 32 bits; SDM vol. 3, table 4-5). */
+const LARGE_32_RESERVED = 0x3fe000;
 /** 2 MiB page: bits 13-20 of the low dword must be 0. */
 const LARGE_PAE_RESERVED = 0x1fe000;
 
@@ -46,6 +48,7 @@ export class PageWalker {
     if (!(pde & P)) throw this.fault(linear, 0, write, user, insn);
     const wp = (s[S.CR0] & CR0_WP) !== 0;
     if ((pde & PS) && (s[S.CR4] & CR4_PSE)) {
+      if (pde & LARGE_32_RESERVED) throw this.fault(linear, P | RSVD, write, user, insn);
       this.check(linear, pde, write, user, wp, insn);
       const want = pde | A | (write ? D : 0);
       if (want !== pde) this.phys.write32(pdeAddr, (pde = want));
