@@ -172,6 +172,7 @@ export class Machine {
     }
     // Time first: devices restore their timers relative to it.
     this.cpu.s.set(core.cpu);
+    this.exec.syncDebugRegs();
     this.cpu.icount = core.icount;
     this.clock.load(core.clock);
     for (const d of this.devices) d.load(core.devices[d.name]);

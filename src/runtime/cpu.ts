@@ -139,6 +139,9 @@ export class Cpu {
   get protectedMode(): boolean { return (this.s[S.CR0] & 1) !== 0; }
   get cpl(): number { return this.s[S.CPL]; }
 
+  /** Called after DR0-DR3 or DR7 change (the executor re-reads the guest's breakpoints). */
+  onDebugRegs: () => void = () => {};
+
   /**
    * Changes the privilege level. The TLB holds permissions checked for
    * supervisor or for user accesses, so crossing between CPL 3 and the

@@ -5,10 +5,11 @@ import { translateBlock, S, F, disassemble, type Insn } from '../frontend-x86/in
 import { optimizeBlock, printBlock } from '../tcg-ir/index.js';
 import { compileBlock, type CodeContext } from '../backend-js/index.js';
 import { type Cpu } from './cpu.js';
-import { Fault, FaultKind } from './fault.js';
+import { Fault, FaultKind, VEC } from './fault.js';
 import { TbCache, TranslationBlock, blockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
+import { decodeDebugRegs, type GuestBreakpoints, type WatchSpec } from './debug-regs.js';
 
 const JUMP_CACHE_MASK = 4095;
 /** Translated blocks kept before the whole cache is dropped. */
@@ -69,6 +70,11 @@ export class Executor {
   private hitBreakpoint = false;
   /** Watchpoints are set: blocks are compiled with checks at every instruction boundary. */
   private watchMode = false;
+  private debuggerWatches: WatchSpec[] = [];
+  /** The guest's breakpoints from its debug registers. */
+  private guest: GuestBreakpoints = { code: new Map(), data: [] };
+  /** DR6 B0-B3 bits of guest data breakpoints hit by the instruction now running. */
+  private pendingDr6 = 0;
   /** The first watchpoint access since the last stop: kind and the watchpoint's address. */
   watchHit: { kind: 'read' | 'write'; linear: number } | null = null;
   irqSource: InterruptSource | null = null;
@@ -97,11 +103,13 @@ export class Executor {
       ic: cpu.ic,
       ctl: cpu.ctl,
     };
-    mem.onWatchHit = (kind, linear) => {
-      if (this.watchHit === null) this.watchHit = { kind, linear };
+    mem.onWatchHit = (kind, linear, tag) => {
+      if (tag >= 0) this.pendingDr6 |= 1 << tag; // a guest data breakpoint: #DB after the instruction
+      else if (this.watchHit === null) this.watchHit = { kind, linear };
       cpu.ctl[1] = 1;
       cpu.exitRequest = true;
     };
+    cpu.onDebugRegs = () => this.syncDebugRegs();
     mem.onCodeWrite = (page) => {
       const cur = this.current;
       // Blocks shortened by the icount budget are not cached, but may be running.
@@ -131,8 +139,20 @@ export class Executor {
    * instruction; with none set, nothing costs anything.
    */
   setWatchpoints(list: Array<{ linear: number; len: number; read: boolean; write: boolean }>): void {
-    this.cpu.mem.setWatchpoints(list);
-    this.watchMode = list.length > 0;
+    this.debuggerWatches = list.map((w) => ({ ...w, tag: -1 }));
+    this.applyWatches();
+  }
+
+  /** Re-reads DR0-DR3 and DR7 (after a guest writes them, or a snapshot is loaded). */
+  syncDebugRegs(): void {
+    this.guest = decodeDebugRegs(this.cpu.s);
+    this.applyWatches();
+  }
+
+  private applyWatches(): void {
+    const all = [...this.debuggerWatches, ...this.guest.data];
+    this.cpu.mem.setWatchpoints(all);
+    this.watchMode = all.length > 0;
     this.flush();
   }
 
@@ -166,6 +186,11 @@ export class Executor {
     this.limit = limit;
     for (;;) {
       if (this.stopFlag) return StopReason.Stopped;
+      if (this.pendingDr6 !== 0) {
+        // A guest data breakpoint hit by the instruction before a debugger's stop.
+        if (this.debugTrap(this.pendingDr6)) return StopReason.TripleFault;
+        this.pendingDr6 = 0;
+      }
       if (cpu.icount >= this.limit) return StopReason.Budget;
       const irq = this.irqSource;
       let maxInsns = this.blockInsnLimit;
@@ -187,12 +212,19 @@ export class Executor {
       cpu.exitRequest = false;
       // EFLAGS.TF: one instruction at a time, each followed by a single-step trap.
       const stepping = (s[S.EFLAGS] & F.TF) !== 0;
-      if (stepping) maxInsns = 1;
+      // EFLAGS.RF: the next instruction runs without its instruction breakpoint firing; then RF clears.
+      const resuming = (s[S.EFLAGS] & F.RF) !== 0;
+      if (stepping || resuming) maxInsns = 1;
       const before = cpu.icount;
       try {
         // In an interrupt shadow with an interrupt pending: exactly one instruction, then back here.
-        this.runBlocks(maxInsns === 1 ? Math.min(this.limit, cpu.icount + 1) : this.limit, maxInsns);
-        if (stepping && cpu.icount === before + 1 && !s[S.IRQ_SHADOW] && this.singleStepTrap()) return StopReason.TripleFault;
+        this.runBlocks(maxInsns === 1 ? Math.min(this.limit, cpu.icount + 1) : this.limit, maxInsns, resuming);
+        if (resuming && cpu.icount === before + 1) s[S.EFLAGS] &= ~F.RF;
+        if (this.pendingDr6 !== 0 && this.watchHit === null) {
+          cpu.ctl[1] = 0;
+          continue; // the trap is delivered at the top of the loop
+        }
+        if (stepping && cpu.icount === before + 1 && !s[S.IRQ_SHADOW] && this.debugTrap(0x4000)) return StopReason.TripleFault;
         if (this.hitBreakpoint) {
           this.hitBreakpoint = false;
           return StopReason.Breakpoint;
@@ -212,17 +244,20 @@ export class Executor {
   }
 
   /** Runs blocks until icount reaches the limit in cpu.ic[1] (which lowerLimit may lower) or an exit is requested. */
-  private runBlocks(limit: number, firstMax: number): void {
+  private runBlocks(limit: number, firstMax: number, resuming = false): void {
     const cpu = this.cpu, s = cpu.s, ic = cpu.ic;
     const trace = this.debug?.exec ? this.debug : null;
     const tracer = this.tracer;
     const bp = this.breakpoints.size !== 0;
+    const guestBp = this.guest.code.size !== 0;
     ic[1] = limit;
     this.current = null;
     let tb = this.lookup(firstMax);
     for (;;) {
       // Blocks end before breakpoints, so a breakpoint is always where a block starts.
       if (bp && this.atBreakpoint(tb)) { this.hitBreakpoint = true; return; }
+      if (guestBp && !resuming) this.checkGuestBreakpoint(tb);
+      resuming = false;
       if (ic[1] - ic[0] < tb.insnCount) {
         this.current = null;
         tb = this.translate(ic[1] - ic[0], false);
@@ -247,15 +282,16 @@ export class Executor {
   }
 
   /**
-   * The #DB trap after an instruction that ran with EFLAGS.TF set (SDM vol. 3,
-   * 17.3.1.4): DR6.BS set, EIP already at the next instruction. Not after an
-   * instruction that raised an exception or interrupt (its handler runs with
-   * TF clear), nor right after a mov to SS (delayed one instruction, like
-   * interrupts). Returns true on a triple fault.
+   * A #DB trap after an instruction, EIP already at the next one, with `dr6`
+   * bits set in DR6: BS (0x4000) for the single-step trap of EFLAGS.TF (SDM
+   * vol. 3, 17.3.1.4; not after an instruction that raised an exception or
+   * interrupt, whose handler runs with TF clear, nor right after a mov to SS,
+   * delayed one instruction like interrupts), Bn for a data breakpoint.
+   * Returns true on a triple fault.
    */
-  private singleStepTrap(): boolean {
+  private debugTrap(dr6: number): boolean {
     const cpu = this.cpu, s = cpu.s;
-    s[S.DR + 6] |= 0x4000;
+    s[S.DR + 6] |= dr6;
     s[S.HALTED] = 0;
     this.tracer?.interrupt(1, 2, -1);
     try {
@@ -265,6 +301,15 @@ export class Executor {
       throw e;
     }
     return false;
+  }
+
+  /** A guest instruction breakpoint (DR0-DR3) where this block starts: a #DB fault before it runs. */
+  private checkGuestBreakpoint(tb: TranslationBlock): void {
+    const index = this.guest.code.get((tb.csBase + tb.eip) | 0);
+    if (index === undefined) return;
+    this.cpu.s[S.DR + 6] |= 1 << index;
+    this.tracer?.interrupt(1, 2, -1);
+    throw new Fault(VEC.DB, -1, -1);
   }
 
   private atBreakpoint(tb: TranslationBlock): boolean {
@@ -341,7 +386,7 @@ export class Executor {
     const tr = translateBlock({
       fetch: (a) => mem.fetchCode(a),
       csBase, eip, mode: cpu.mode, maxInsns,
-      stopAt: this.breakpoints.size !== 0 ? (lin: number) => this.breakpoints.has(lin) : undefined,
+      stopAt: this.breakpoints.size !== 0 || this.guest.code.size !== 0 ? (lin: number) => this.breakpoints.has(lin) || this.guest.code.has(lin) : undefined,
       onInsn: dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined,
     });
     optimizeBlock(tr.ir, { exitAtEveryInsn: this.watchMode });

@@ -93,6 +93,7 @@ export function movToDr(cpu: Cpu, dr: number, v: number, insn: number): void {
   requireCpl0(cpu, insn);
   const i = drIndex(cpu, dr, insn);
   cpu.s[S.DR + i] = i === 6 ? (v & 0xe00f) | DR6_FIXED : i === 7 ? (v & ~0xd800) | DR7_FIXED : v;
+  if (i !== 6) cpu.onDebugRegs();
 }
 
 export function movFromDr(cpu: Cpu, dr: number, insn: number): number {

@@ -8,6 +8,7 @@
 // page-crossing accesses, MMIO, and writes to pages holding translated code.
 import { TLB_BITS } from '../backend-js/index.js';
 import { Access, type PageWalker } from './paging.js';
+import { type WatchSpec } from './debug-regs.js';
 
 export const PAGE_SIZE = 4096;
 const TLB_SIZE = 1 << TLB_BITS;
@@ -32,14 +33,14 @@ export class Memory {
   /** Per physical page: 1 when translated code was made from it. */
   readonly codePages: Uint8Array;
   private mmio: MmioRegion[] = [];
-  /** Debugger watchpoints (linear ranges); their pages never enter the TLB, so every access to them comes here. */
-  private watches: Array<{ linear: number; len: number; read: boolean; write: boolean }> = [];
+  /** Watchpoints (linear ranges: a debugger's, and the guest's data breakpoints); their pages never enter the TLB, so every access to them comes here. */
+  private watches: WatchSpec[] = [];
   private watchedPages = new Set<number>();
   /** Called when an access touches a watchpoint (the executor stops after the instruction). */
-  onWatchHit: (kind: 'read' | 'write', linear: number) => void = () => {};
+  onWatchHit: (kind: 'read' | 'write', linear: number, tag: number) => void = () => {};
 
   /** Replaces the set of watchpoints. */
-  setWatchpoints(list: Array<{ linear: number; len: number; read: boolean; write: boolean }>): void {
+  setWatchpoints(list: WatchSpec[]): void {
     this.watches = list.map((w) => ({ ...w, linear: w.linear >>> 0 }));
     this.watchedPages.clear();
     for (const w of this.watches) {
@@ -58,7 +59,7 @@ export class Memory {
   private checkWatch(linear: number, size: number, write: boolean): void {
     const a = linear >>> 0;
     for (const w of this.watches) {
-      if ((write ? w.write : w.read) && a < w.linear + w.len && w.linear < a + size) this.onWatchHit(write ? 'write' : 'read', w.linear);
+      if ((write ? w.write : w.read) && a < w.linear + w.len && w.linear < a + size) this.onWatchHit(write ? 'write' : 'read', w.linear, w.tag);
     }
   }
 
