@@ -130,14 +130,35 @@ describe('rewind86 run', () => {
     expect(r.status).toBe(0);
   });
 
-  it('a triple fault: exit status 3, one line saying so', () => {
+  it('a triple fault with --no-reboot: exit status 3, one line saying so', () => {
     // lidt with limit 0, then ud2: #UD cannot be delivered (#GP), nor can that
     // #GP (contributory twice: #DF), nor the #DF: a triple fault.
     const file = join(work, 'cli-triple.elf');
     writeFileSync(file, multibootKernel([0x6a, 0x00, 0x6a, 0x00, 0x0f, 0x01, 0x1c, 0x24, 0x0f, 0x0b]));
-    const r = cli(['run', '--kernel', file]);
+    const r = cli(['run', '--kernel', file, '--no-reboot']);
     expect(r.stderr).toMatch(/^rewind86: triple fault at EIP 0x[0-9a-f]+[^\n]*\n$/);
     expect(r.status).toBe(3);
+  });
+
+  it('a triple fault resets the machine by default: RAM stays, the kernel is loaded again', () => {
+    // First boot: [0x7000] is 0, so set it to 1 and triple-fault. After the reset: exit with 42.
+    const file = join(work, 'cli-reset.elf');
+    writeFileSync(file, multibootKernel([
+      0xa1, 0x00, 0x70, 0x00, 0x00, // mov eax, [0x7000]
+      0x85, 0xc0, 0x75, 0x14, // test eax, eax; jnz second
+      0xc7, 0x05, 0x00, 0x70, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, // mov dword [0x7000], 1
+      0x6a, 0x00, 0x6a, 0x00, 0x0f, 0x01, 0x1c, 0x24, 0x0f, 0x0b, // lidt [limit 0]; ud2: triple fault
+      0xb8, 0x2a, 0x00, 0x00, 0x00, 0xe7, 0xf4, 0xf4, // second: mov eax, 42; out 0xf4, eax; hlt
+    ]));
+    const r = cli(['run', '--kernel', file]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe((42 << 1) | 1);
+    // A recording of it replays the same way.
+    const rec = cli(['record', '--kernel', file, '--output', 'reset.log']);
+    expect(rec.status).toBe(85);
+    const rep = cli(['replay', 'reset.log']);
+    expect(rep.stderr).toBe('');
+    expect(rep.status).toBe(85);
   });
 });
 

@@ -2,7 +2,7 @@
 // and the identity (size and SHA-256) of the guest images.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Machine, UserError, DEFAULT_ICOUNT_SHIFT, loadBios } from '../devices/index.js';
+import { Machine, UserError, DEFAULT_ICOUNT_SHIFT, loadBios, loadMultiboot } from '../devices/index.js';
 import { type ImageIdentity } from '../replay/index.js';
 import { readGuestFile } from './guest-file.js';
 
@@ -14,6 +14,8 @@ export interface MachineArgs {
   append?: string;
   memory: string;
   icountShift?: string;
+  /** false with --no-reboot (commander's negated option). */
+  reboot?: boolean;
 }
 
 /** The machine configuration a log records (and replay rebuilds). */
@@ -23,13 +25,15 @@ export interface MachineConfig {
   append: string;
   /** The --initrd text ('' for none): the modules' command lines (their files are in the log's images). */
   initrd?: string;
+  /** --no-reboot: a triple fault ends the run instead of resetting the machine. */
+  noReboot?: boolean;
 }
 
 export function parseMachineArgs(args: MachineArgs): MachineConfig {
   if (!/^\d+$/.test(args.memory)) throw new UserError(`--memory: "${args.memory}" is not a whole number of MiB`);
   const shift = args.icountShift ?? String(DEFAULT_ICOUNT_SHIFT);
   if (!/^\d+$/.test(shift) || Number(shift) > 10) throw new UserError(`--icount-shift: "${shift}" is not a whole number from 0 to 10`);
-  return { memoryMiB: Number(args.memory), icountShift: Number(shift), append: args.append ?? '', ...(args.initrd ? { initrd: args.initrd } : {}) };
+  return { memoryMiB: Number(args.memory), icountShift: Number(shift), append: args.append ?? '', ...(args.initrd ? { initrd: args.initrd } : {}), ...(args.reboot === false ? { noReboot: true } : {}) };
 }
 
 export interface BuiltMachine {
@@ -61,20 +65,25 @@ export function initrdItems(text: string | undefined): Array<{ file: string; cmd
 export function buildMachine(boot: BootImages, config: MachineConfig, startTimeMs: number, serialOut: (b: number) => void): BuiltMachine {
   if (boot.kernel && boot.bios) throw new UserError('--kernel and --bios: give one (a BIOS cannot load a multiboot kernel here)');
   if (!boot.kernel && !boot.bios) throw new UserError('--kernel FILE is required (a multiboot ELF kernel), or --bios FILE (a ROM image)');
-  const machine = new Machine({ memoryMiB: config.memoryMiB, icountShift: config.icountShift, startTimeMs, serialOut });
+  const machine = new Machine({ memoryMiB: config.memoryMiB, icountShift: config.icountShift, startTimeMs, serialOut, noReboot: config.noReboot === true });
   if (boot.bios && config.initrd) throw new UserError('--initrd: multiboot modules need --kernel');
   if (boot.bios) {
     const data = readGuestFile(boot.bios, 'BIOS image');
     loadBios(machine.mem, boot.bios, data);
     return { machine, images: [imageIdentity('bios', boot.bios, data)] };
   }
-  const data = readGuestFile(boot.kernel!, 'kernel');
+  const { data, modules } = readKernel(boot.kernel!, boot, config);
+  machine.loadMultiboot(boot.kernel!, data, config.append, modules);
+  return { machine, images: [imageIdentity('kernel', boot.kernel!, data), ...modules.map((m) => imageIdentity('module', m.file, m.data))] };
+}
+
+function readKernel(kernel: string, boot: BootImages, config: MachineConfig) {
+  const data = readGuestFile(kernel, 'kernel');
   const modules = initrdItems(config.initrd).map((item, i) => {
     const file = boot.modules?.[i] ?? item.file;
     return { file, data: readGuestFile(file, 'module'), cmdline: item.cmdline };
   });
-  machine.loadMultiboot(boot.kernel!, data, config.append, modules);
-  return { machine, images: [imageIdentity('kernel', boot.kernel!, data), ...modules.map((m) => imageIdentity('module', m.file, m.data))] };
+  return { data, modules };
 }
 
 /** The image a log or snapshot was made with: its multiboot kernel or its BIOS. */
@@ -103,7 +112,26 @@ export function verifiedBootImages(rec: ImageIdentity, kernelOverride?: string, 
   return { kernel: path, modules };
 }
 
-/** Maps the BIOS of `boot`, if any, into a machine rebuilt from a snapshot (the snapshot holds RAM, not the ROM). */
-export function mapFirmware(machine: Machine, boot: BootImages): void {
+/**
+ * For a machine rebuilt from a snapshot (which holds RAM, not the ROM, and
+ * not the recipe for a reset): maps the BIOS of `boot`, or registers its
+ * kernel as what a reset loads again.
+ */
+export function mapFirmware(machine: Machine, boot: BootImages, config: MachineConfig): void {
   if (boot.bios) loadBios(machine.mem, boot.bios, readGuestFile(boot.bios, 'BIOS image'));
+  if (boot.kernel) {
+    const { data, modules } = readKernel(boot.kernel, boot, config);
+    const file = boot.kernel;
+    machine.setBootImage(() => loadMultiboot(machine.cpu, { file, data, cmdline: config.append, modules }));
+  }
+}
+
+/** The recorded kernel when it is still there and unchanged (a replay from a snapshot needs it only if the guest resets); {} otherwise. */
+export function kernelIfAvailable(rec: ImageIdentity, images: ImageIdentity[]): BootImages {
+  try {
+    return verifiedBootImages(rec, undefined, images);
+  } catch (e) {
+    if (e instanceof UserError) return {};
+    throw e;
+  }
 }

@@ -36,6 +36,7 @@ function machineOptions(cmd: Command): Command {
     .option('-m <MiB>', 'same as --memory')
     .option('--icount-shift <N>', 'virtual time: 2^N ns per instruction (QEMU: -icount shift=N); default 3')
     .option('--no-sleep', 'do not wait in real time while the guest idles (QEMU: -icount sleep=off)')
+    .option('--no-reboot', 'a triple fault ends the run (exit status 3) instead of resetting the machine (QEMU: -no-reboot)')
     .option('--stats', 'print a statistics line on stderr at the end')
     .option('-d <items>', 'debug log to stderr: in_asm,op,out_js,exec')
     .option('--loadvm <file>', 'continue from a snapshot (the machine configuration and kernel come from it)')

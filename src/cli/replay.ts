@@ -8,7 +8,7 @@ import {
 } from '../replay/index.js';
 import { LineWriter } from './output.js';
 import { readGuestFile } from './guest-file.js';
-import { buildMachine, mapFirmware, recordedBootImage, verifiedBootImages, type MachineConfig } from './machine-setup.js';
+import { buildMachine, kernelIfAvailable, mapFirmware, recordedBootImage, verifiedBootImages, type MachineConfig } from './machine-setup.js';
 import { applyDebugFlags } from './debug-flags.js';
 import { ProgressBar } from './progress.js';
 import { VERSION } from './version.js';
@@ -65,7 +65,9 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
   }
   if (start) checkSnapshotFits(start, { memoryMiB: config.memoryMiB, icountShift: config.icountShift, kernel: recorded });
   // The boot image: checked against the log's when it is read (always when booting or for a BIOS; from a snapshot, a kernel only if --kernel names one).
-  const boot = !start || opts.kernel !== undefined || recorded.role === 'bios' ? verifiedBootImages(recorded, opts.kernel, log.header.images) : {};
+  const boot = !start || opts.kernel !== undefined || recorded.role === 'bios'
+    ? verifiedBootImages(recorded, opts.kernel, log.header.images)
+    : kernelIfAvailable(recorded, log.header.images);
   let until: number | undefined;
   if (opts.until !== undefined) {
     if (!/^\d+$/.test(opts.until)) throw new UserError(`--until: "${opts.until}" is not an instruction count`);
@@ -77,7 +79,7 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
   if (log.truncated) process.stderr.write(`rewind86: warning: ${logPath} was cut short (the recording did not end cleanly); replaying what it holds\n`);
   const out = new LineWriter(1);
   const serialOut = opts.quiet ? () => {} : out.byte;
-  const machine = start ? machineFromSnapshot(start, serialOut, (m) => mapFirmware(m, boot)) : buildMachine(boot, config, log.header.startTimeMs, serialOut).machine;
+  const machine = start ? machineFromSnapshot(start, serialOut, (m) => mapFirmware(m, boot, config)) : buildMachine(boot, config, log.header.startTimeMs, serialOut).machine;
   applyDebugFlags(machine, opts.d);
   if (opts.gdb !== undefined) {
     if (start) throw new UserError(`--gdb: ${logPath} was recorded from a snapshot; reverse debugging needs a recording from boot`);
@@ -117,7 +119,7 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
     } else {
       const bytes = saveSnapshot(opts.savevm, machine, {
         rewind86Version: VERSION,
-        machine: { memoryMiB: config.memoryMiB, icountShift: config.icountShift, append: config.append },
+        machine: { memoryMiB: config.memoryMiB, icountShift: config.icountShift, append: config.append, ...(config.noReboot ? { noReboot: true } : {}), ...(config.initrd ? { initrd: config.initrd } : {}) },
         images: log.header.images,
         startTimeMs: log.header.startTimeMs,
         replay: replayPoint(logPath, logData, log, replayer.position, outcome.kind === 'end' ? outcome.stop : null),

@@ -9,7 +9,7 @@ import {
 } from '../replay/index.js';
 import { LineWriter } from './output.js';
 import { StdinInput } from './stdin-input.js';
-import { buildMachine, imageIdentity, mapFirmware, parseMachineArgs, recordedBootImage, verifiedBootImages, type MachineArgs } from './machine-setup.js';
+import { buildMachine, imageIdentity, kernelIfAvailable, mapFirmware, parseMachineArgs, recordedBootImage, verifiedBootImages, type MachineArgs } from './machine-setup.js';
 import { readGuestFile } from './guest-file.js';
 import { applyDebugFlags } from './debug-flags.js';
 import { VERSION } from './version.js';
@@ -51,7 +51,10 @@ export async function runCommand(opts: RunOptions): Promise<number> {
       kernel: opts.kernel !== undefined ? imageIdentity('kernel', opts.kernel, readGuestFile(opts.kernel, 'kernel')) : undefined,
     });
     const rec = recordedBootImage(snap.header.images);
-    machine = machineFromSnapshot(snap, out.byte, (m) => { if (rec?.role === 'bios') mapFirmware(m, verifiedBootImages(rec)); });
+    machine = machineFromSnapshot(snap, out.byte, (m) => {
+      if (rec?.role === 'bios') mapFirmware(m, verifiedBootImages(rec), snap.header.machine);
+      else if (rec) mapFirmware(m, kernelIfAvailable(rec, snap.header.images), snap.header.machine);
+    });
     config = { ...snap.header.machine };
     images = snap.header.images;
     startTimeMs = snap.header.startTimeMs;

@@ -24,6 +24,8 @@ export interface MachineOptions {
   icountShift?: number;
   /** Unix ms the RTC starts from (recorded by the replay layer). */
   startTimeMs?: number;
+  /** A triple fault ends the run (QEMU's -no-reboot) instead of resetting the machine. */
+  noReboot?: boolean;
 }
 
 /** Why runUntil() returned. */
@@ -76,6 +78,9 @@ export class Machine {
   /** Every device with state, in the order snapshots save and load them. */
   readonly devices: Device[];
   private exitStatus: number | null = null;
+  private bootImage: (() => void) | null = null;
+  /** Resets since power-on. */
+  resets = 0;
 
   constructor(readonly opts: MachineOptions) {
     if (!(opts.memoryMiB >= 2 && opts.memoryMiB <= 2048)) throw new UserError(`--memory: ${opts.memoryMiB} MiB is outside 2..2048`);
@@ -102,7 +107,26 @@ export class Machine {
   }
 
   loadMultiboot(file: string, data: Uint8Array, cmdline: string, modules?: MultibootModule[]): void {
-    loadMultiboot(this.cpu, { file, data, cmdline, modules });
+    this.setBootImage(() => loadMultiboot(this.cpu, { file, data, cmdline, modules }));
+    this.bootImage!();
+  }
+
+  /** What a reset loads again before the CPU starts (a multiboot kernel; none for a BIOS, which runs from the reset vector). */
+  setBootImage(load: () => void): void { this.bootImage = load; }
+
+  /**
+   * A reset (triple fault, or the machine's reset lines): the CPU's power-on
+   * state, every device reset, translated code dropped; RAM keeps its
+   * contents, as on a PC, and the boot image is loaded again.
+   */
+  reset(): void {
+    this.cpu.reset();
+    for (const d of this.devices) d.reset();
+    this.mem.a20 = true;
+    this.exec.flush();
+    this.exec.syncDebugRegs();
+    this.bootImage?.();
+    this.resets++;
   }
 
   set debug(d: DebugLog | null) { this.exec.debug = d; }
@@ -124,7 +148,10 @@ export class Machine {
       if (this.exitStatus !== null) return { kind: 'exit', status: this.exitStatus };
       switch (reason) {
         case StopReason.Budget: continue;
-        case StopReason.TripleFault: return { kind: 'triple-fault', status: 3 };
+        case StopReason.TripleFault:
+          if (this.opts.noReboot) return { kind: 'triple-fault', status: 3 };
+          this.reset();
+          continue;
         case StopReason.Stopped: return { kind: 'stopped', status: 0 };
         case StopReason.Breakpoint: return { kind: 'breakpoint', status: 0 };
         case StopReason.Watchpoint: return { kind: 'watchpoint', status: 0 };
@@ -197,7 +224,7 @@ export class Machine {
     switch (stop.kind) {
       case 'exit': return { status: stop.status, message: '', reason: StopReason.Stopped };
       case 'limit': return { status: 0, message: `stopped at icount ${this.cpu.icount}`, reason: StopReason.Budget };
-      case 'triple-fault': return { status: 3, message: `triple fault at EIP ${eip}: the CPU would reset`, reason: StopReason.TripleFault };
+      case 'triple-fault': return { status: 3, message: `triple fault at EIP ${eip} (--no-reboot: not resetting)`, reason: StopReason.TripleFault };
       case 'poweroff': return { status: 0, message: `guest halted at ${eip} with interrupts disabled`, reason: StopReason.Halted };
       case 'halted': return { status: 0, message: `guest halted at ${eip} with interrupts enabled and no interrupt pending`, reason: StopReason.Halted };
       case 'stopped': return { status: 0, message: 'stopped', reason: StopReason.Stopped };

@@ -37,6 +37,10 @@ export interface SnapshotMachineConfig {
   icountShift: number;
   /** The kernel command line the machine was booted with (it lives in RAM by now). */
   append: string;
+  /** A triple fault ends the run instead of resetting (absent: resets). */
+  noReboot?: boolean;
+  /** The multiboot modules' --initrd text (a reset loads them again). */
+  initrd?: string;
 }
 
 /** Where in which replay log a snapshot was taken. */
@@ -140,7 +144,7 @@ export function encodeSnapshot(machine: Machine, meta: SnapshotMeta): Buffer {
   }
   const header: SnapshotHeader = {
     rewind86Version: meta.rewind86Version,
-    machine: { memoryMiB: meta.machine.memoryMiB, icountShift: meta.machine.icountShift, append: meta.machine.append },
+    machine: { memoryMiB: meta.machine.memoryMiB, icountShift: meta.machine.icountShift, append: meta.machine.append, ...(meta.machine.noReboot ? { noReboot: true } : {}), ...(meta.machine.initrd ? { initrd: meta.machine.initrd } : {}) },
     images: meta.images,
     startTimeMs: meta.startTimeMs,
     core,
@@ -413,7 +417,7 @@ export function restoreSnapshot(machine: Machine, snap: Snapshot): void {
 /** A new machine in the snapshot's state, writing guest serial output to `serialOut`. */
 export function machineFromSnapshot(snap: Snapshot, serialOut: (byte: number) => void, mapFirmware?: (machine: Machine) => void): Machine {
   const m = snap.header.machine;
-  const machine = new Machine({ memoryMiB: m.memoryMiB, icountShift: m.icountShift, startTimeMs: snap.header.startTimeMs, serialOut });
+  const machine = new Machine({ memoryMiB: m.memoryMiB, icountShift: m.icountShift, startTimeMs: snap.header.startTimeMs, serialOut, noReboot: m.noReboot === true });
   mapFirmware?.(machine);
   restoreSnapshot(machine, snap);
   return machine;

@@ -7,7 +7,7 @@
 // records must agree on CS:EIP, on the registers both traces carry (or the
 // register hash when one trace has only that), and on the interrupts and
 // exceptions delivered just before it.
-import { EVENT_KIND_NAMES, F_ATTR, FIELD_COUNT, FIELDS } from './format.js';
+import { EVENT_KIND_NAMES, F_ATTR, F_CR0, FIELD_COUNT, FIELDS } from './format.js';
 import { type TraceEvent, type TraceSource } from './source.js';
 
 export interface DiffOptions {
@@ -30,6 +30,8 @@ export interface RecordView {
   eip: number;
   /** The record's register values when the trace has them. */
   state?: number[];
+  /** 32-bit code (protected mode, CS.D set): how to disassemble it. */
+  code32: boolean;
   code?: Uint8Array;
 }
 
@@ -84,7 +86,9 @@ class KeyedSource {
   events: TraceEvent[] = [];
   done = false;
 
-  constructor(readonly src: TraceSource, private readonly opts: DiffOptions, private readonly byOrdinal: boolean) {}
+  constructor(readonly src: TraceSource, private readonly opts: DiffOptions, private readonly byOrdinal: boolean,
+    /** QEMU logs no interrupts in real mode: against a QEMU log, events there are not compared. */
+    private readonly realModeBlind: boolean) {}
 
   /** Moves to the first record at the alignment address; false when there is none. */
   start(): boolean {
@@ -126,6 +130,7 @@ class KeyedSource {
     this.key = this.byOrdinal ? this.ordinal++ : this.src.icount - this.base;
     this.events = this.carried.length ? [...this.carried, ...this.src.events] : this.src.events;
     this.carried = [];
+    if (this.realModeBlind && this.events.length && this.src.hasState && !(this.src.state[F_CR0]! & 1)) this.events = [];
   }
 }
 
@@ -137,7 +142,8 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
   if (opts.ignoreUntilWritten.length && (a.level === 'block' || b.level === 'block')) {
     throw new RangeError('--ignore needs register values: both traces must be instruction-level (--trace-level insn, or a QEMU log)');
   }
-  const A = new KeyedSource(a, opts, byOrdinal), B = new KeyedSource(b, opts, byOrdinal);
+  const blind = a.origin !== b.origin;
+  const A = new KeyedSource(a, opts, byOrdinal, blind), B = new KeyedSource(b, opts, byOrdinal, blind);
   const history = new History(opts.context);
   const result = (d: Divergence | undefined, compared: number, endKey = 0): DiffResult =>
     ({ same: d === undefined, compared, endKey, divergence: d, context: history.views(a, b) });
@@ -273,6 +279,7 @@ export function diffTraces(a: TraceSource, b: TraceSource, opts: DiffOptions): D
     return {
       icount: s.icount, cs: s.cs, csBase: s.csBase, eip: s.eip,
       state: s.hasState ? Array.from(s.state, (x) => x >>> 0) : undefined,
+      code32: s.hasState ? isCode32(s.state) : true,
       code: s.code((s.csBase + s.eip) >>> 0) ?? (k === A ? b : a).code((s.csBase + s.eip) >>> 0),
     };
   }
@@ -288,13 +295,17 @@ class History {
   private readonly cs: Int32Array;
   private readonly csBase: Int32Array;
   private readonly eip: Int32Array;
+  private readonly code32: Uint8Array;
   private n = 0;
+  /** Whether code was 32-bit at the last record with state (block records have none). */
+  private lastCode32 = 1;
 
   constructor(readonly size: number) {
     this.icount = new Float64Array(size);
     this.cs = new Int32Array(size);
     this.csBase = new Int32Array(size);
     this.eip = new Int32Array(size);
+    this.code32 = new Uint8Array(size);
   }
 
   push(s: TraceSource): void {
@@ -304,6 +315,8 @@ class History {
     this.cs[i] = s.cs;
     this.csBase[i] = s.csBase;
     this.eip[i] = s.eip;
+    if (s.hasState) this.lastCode32 = isCode32(s.state) ? 1 : 0;
+    this.code32[i] = this.lastCode32;
   }
 
   /** Oldest first, with the code bytes either trace still has for them. */
@@ -312,7 +325,7 @@ class History {
     for (let k = Math.max(0, this.n - this.size); k < this.n; k++) {
       const i = k % this.size;
       const linear = (this.csBase[i]! + this.eip[i]!) >>> 0;
-      out.push({ icount: this.icount[i]!, cs: this.cs[i]!, csBase: this.csBase[i]! >>> 0, eip: this.eip[i]! >>> 0, code: a.code(linear) ?? b.code(linear) });
+      out.push({ icount: this.icount[i]!, cs: this.cs[i]!, csBase: this.csBase[i]! >>> 0, eip: this.eip[i]! >>> 0, code32: this.code32[i] === 1, code: a.code(linear) ?? b.code(linear) });
     }
     return out;
   }
@@ -321,6 +334,11 @@ class History {
 function divergence(kind: DivergenceKind, key: number, a: RecordView | undefined, b: RecordView | undefined,
   agreedAt: number, exact: boolean, message: string, registers: RegisterDifference[] = []): Divergence {
   return { kind, key, a, b, registers, eventsA: [], eventsB: [], agreedAt, exact, message };
+}
+
+/** Protected mode with a 32-bit code segment (CS.D) in a state of FIELDS. */
+function isCode32(st: ArrayLike<number>): boolean {
+  return (st[F_CR0]! & 1) !== 0 && (st[F_ATTR + 1]! & 0x4000) !== 0;
 }
 
 function sameEvents(x: TraceEvent[], y: TraceEvent[]): boolean {

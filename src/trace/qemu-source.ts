@@ -10,8 +10,10 @@
 // whose ESI or EDI moved (every string instruction moves one; `loop $` does
 // not) are folded into the first, and stopped records are dropped. With -d int, QEMU
 // prints "v=XX" for every interrupt and exception in protected mode; those
-// become events, and an exception (i=0, vector < 32) means the instruction
-// before it did not retire, as in rewind86's icount.
+// become events. It prints "check_exception" for every exception, in real
+// mode too: a fault means the instruction before it did not retire, as in
+// rewind86's icount. (In real mode QEMU logs no interrupts at all, so
+// trace-diff compares events with a QEMU log only in protected mode.)
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { EventKind, regsHash } from './format.js';
@@ -20,7 +22,12 @@ import { TraceInputError, newState, type TraceEvent, type TraceSource } from './
 
 const READ_BYTES = 1 << 20;
 const INT_RE = /^\s*\d+: v=([0-9a-f]{2}) e=([0-9a-f]{4}) i=(\d) cpl=\d IP=/;
+/** Printed by -d int for every exception QEMU raises, in real mode too (where the v= lines are missing). */
+const EXC_RE = /^check_exception old: 0x[0-9a-f]+ new 0x([0-9a-f]+)/;
 const SEGS = ['es', 'cs', 'ss', 'ds', 'fs', 'gs'] as const;
+
+/** Marks, among the events after a record, that the record's instruction faulted (real mode has no v= line). */
+const FAULT_MARK: TraceEvent = { vector: -1, kind: EventKind.Exception, errorCode: -1 };
 
 export class QemuLogSource implements TraceSource {
   readonly origin = 'qemu' as const;
@@ -43,6 +50,8 @@ export class QemuLogSource implements TraceSource {
   /** Completed steps, each with the events logged after it. */
   private readonly queue: Array<{ step: QemuStep; after: TraceEvent[] }> = [];
   private pendingEvents: TraceEvent[] = [];
+  /** A check_exception line for a fault since the last record. */
+  private faulted = false;
   private prev: QemuStep | null = null;
   /** Events after the previous emitted record: they belong to the next one. */
   private carried: TraceEvent[] = [];
@@ -79,10 +88,10 @@ export class QemuLogSource implements TraceSource {
       this.started = true;
       this.prev = step;
       this.icount = this.nextIcount;
-      this.events = this.carried;
+      this.events = this.carried.filter((e) => e !== FAULT_MARK);
       this.carried = after;
       // An exception raised by this instruction means it did not retire.
-      this.nextIcount = this.icount + (after.some((e) => e.kind === EventKind.Exception) ? 0 : 1);
+      this.nextIcount = this.icount + (after.some((e) => e === FAULT_MARK || (e.kind === EventKind.Exception && e.vector !== 1)) ? 0 : 1);
       this.fill(step);
       return true;
     }
@@ -149,6 +158,9 @@ export class QemuLogSource implements TraceSource {
   }
 
   private line(text: string): void {
+    const x = EXC_RE.exec(text);
+    // A fault (not the #DB trap) means the instruction it came from did not retire; the v= line, if any, is the event.
+    if (x && parseInt(x[1]!, 16) !== 1) this.faulted = true;
     const m = INT_RE.exec(text);
     if (m) {
       const vector = parseInt(m[1]!, 16), software = m[3] === '1';
@@ -163,6 +175,8 @@ export class QemuLogSource implements TraceSource {
   private takeEvents(): TraceEvent[] {
     const e = this.pendingEvents;
     this.pendingEvents = [];
+    if (this.faulted) e.push(FAULT_MARK);
+    this.faulted = false;
     return e;
   }
 }

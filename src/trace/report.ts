@@ -16,10 +16,8 @@ function describe(r: RecordView): string {
 function disasm(r: RecordView): string | undefined {
   const code = r.code;
   if (!code || code.length === 0) return undefined;
-  // Real mode (CR0.PE clear) decodes 16-bit; otherwise the CS descriptor's D bit would tell, which a block trace lacks: assume 32-bit.
-  const code32 = r.state ? (r.state[34]! & 1) !== 0 && (r.state[29]! & 0x4000) !== 0 : true;
   try {
-    const insn = decode((i) => { if (i >= code.length) throw new RangeError('past the recorded bytes'); return code[i]!; }, r.eip, code32);
+    const insn = decode((i) => { if (i >= code.length) throw new RangeError('past the recorded bytes'); return code[i]!; }, r.eip, r.code32);
     const bytes = Array.from(code.subarray(0, insn.length), (b) => b.toString(16).padStart(2, '0')).join(' ');
     return `${disassemble(insn)}  (${bytes})`;
   } catch {
