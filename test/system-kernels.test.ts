@@ -2,7 +2,8 @@
 // line per check, exit code = failures) under rewind86, and under
 // qemu-system-i386, which must print exactly the same: privilege levels,
 // gates, the TSS, task switches, sysenter, I/O bitmap (privilege); 32-bit,
-// PSE and PAE paging, A/D bits, WP, TLB flushes, SMC and remapped code (paging).
+// PSE and PAE paging, A/D bits, WP, TLB flushes, SMC and remapped code (paging);
+// TF single-step, DR0-DR3 instruction and data breakpoints, RF, DR6 (debug).
 // Needs qemu-system-i386 (Debian: qemu-system-x86; .ci/run installs it).
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -19,7 +20,7 @@ const kernel = (name: string, append = ''): Kernel => {
   return { name: append ? `${name} ${append}` : name, args: ['--kernel', file, '--append', append], qemuArgs: ['-kernel', file, '-append', append] };
 };
 
-const KERNELS: Kernel[] = [kernel('privilege'), kernel('paging')];
+const KERNELS: Kernel[] = [kernel('privilege'), kernel('paging'), kernel('debug')];
 
 function rewind86(k: Kernel) {
   const r = spawnSync(process.execPath, [CLI, 'run', ...k.args], { encoding: 'utf8', timeout: 120_000 });
@@ -97,5 +98,6 @@ describe('realmode.rom (--bios)', () => {
   });
 });
 
+describeUpToDate('debug', (k) => spawnSync(process.execPath, [CLI, 'run', '--kernel', k], { encoding: 'utf8' }).stdout);
 describeUpToDate('paging', (k) => spawnSync(process.execPath, [CLI, 'run', '--kernel', k], { encoding: 'utf8' }).stdout);
 describeUpToDate('privilege', (k) => spawnSync(process.execPath, [CLI, 'run', '--kernel', k], { encoding: 'utf8' }).stdout);

@@ -6,8 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as X from '../src/runtime/x87/index.js';
 import { type F80 } from '../src/runtime/x87/index.js';
 import { buildReference, type Reference } from './x87/reference.js';
-import { hex, normalAt, partner, randBits, randCw, randF80, randInt, type Rand } from './x87/vectors.js';
+import { hex, normalAt, partner, randBits, randCw, randExp, randF80, randInt, randMant, type Rand } from './x87/vectors.js';
 import { prng } from './support/prng.js';
+
+// X87_SCALE=k runs k times as many cases, X87_SEED=s draws another set: for
+// a longer hunt than the default run.
+const SCALE = Number(process.env.X87_SCALE ?? 1);
+const SEED = Number(process.env.X87_SEED ?? 0);
+const seeded = (seed: number): Rand => prng(seed + SEED * 1000);
 
 let ref: Reference;
 beforeAll(() => {
@@ -33,20 +39,31 @@ interface Case {
   want: string;
 }
 
-/** Runs the cases through the reference; returns the mismatches, described. */
-function differences(cases: Case[], same?: (got: string, want: string) => boolean): string[] {
+/**
+ * Runs the cases through the reference and fails with the first mismatches.
+ * With a tolerance `same`, returns how many answers were accepted without
+ * being identical.
+ */
+function expectSame(cases: Case[], same?: (got: string, want: string) => boolean): number {
   const got = ref.run(cases.map((c) => c.line));
   const bad: string[] = [];
+  let tolerated = 0;
   cases.forEach((c, i) => {
-    const ok = same ? same(got[i], c.want) : got[i] === c.want;
-    if (!ok) bad.push(`${c.line}\n   host: ${got[i]}\n   ours: ${c.want}`);
+    if (got[i] === c.want) return;
+    if (same && same(got[i], c.want)) {
+      if (tolerated++ < 40 && process.env.X87_SHOW) console.info(`${c.line}\n   host: ${got[i]}\n   ours: ${c.want}`);
+    }
+    else bad.push(`${c.line}\n   host: ${got[i]}\n   ours: ${c.want}`);
   });
-  return bad;
+  if (bad.length) expect.fail(`${bad.length} of ${cases.length} differ from the host x87, first ones:\n${bad.slice(0, 12).join('\n')}`);
+  return tolerated;
 }
 
-function expectSame(cases: Case[], same?: (got: string, want: string) => boolean): void {
-  const bad = differences(cases, same);
-  if (bad.length) expect.fail(`${bad.length} of ${cases.length} differ from the host x87, first ones:\n${bad.slice(0, 12).join('\n')}`);
+/** For the transcendentals: exact answers should still be the rule, an ulp off the exception. */
+function expectMostlyExact(name: string, cases: Case[]): void {
+  const tolerated = expectSame(cases, withinUlp);
+  console.info(`${name}: ${cases.length} cases, ${tolerated} one ulp (or PE/C1) away from the host`);
+  expect(tolerated).toBeLessThan(cases.length * 0.12);
 }
 
 type Binary = (a: F80, b: F80, cw: number) => X.X87Result;
@@ -58,7 +75,7 @@ function binaryCase(op: string, fn: Binary, a: F80, b: F80, cw: number): Case {
 }
 
 function binaryCases(op: string, fn: Binary, kind: 'add' | 'mul' | 'div' | 'any', seed: number, n: number): Case[] {
-  const r: Rand = prng(seed);
+  const r: Rand = seeded(seed);
   const cases: Case[] = [];
   for (let i = 0; i < n; i++) {
     const a = randF80(r);
@@ -69,14 +86,75 @@ function binaryCases(op: string, fn: Binary, kind: 'add' | 'mul' | 'div' | 'any'
   return cases;
 }
 
+describe('x87 cases from the SDM', () => {
+  const v = X.f80FromHex;
+  const MASKED = 0x037f;
+  const ONE = v('3fff8000000000000000');
+  const TWO = v('40008000000000000000');
+  it('the real indefinite, its memory image and invalid operations', () => {
+    expect(Array.from(X.f80ToBytes(X.INDEFINITE))).toEqual([0, 0, 0, 0, 0, 0, 0, 0xc0, 0xff, 0xff]);
+    expect(X.sameF80(X.f80FromBytes(X.f80ToBytes(TWO)), TWO)).toBe(true);
+    const zz = X.div(X.POS_ZERO, X.POS_ZERO, MASKED);
+    expect([H(zz.value), zz.flags, zz.write]).toEqual(['ffffc000000000000000', X.IE, true]);
+    expect(X.div(X.POS_ZERO, X.POS_ZERO, MASKED & ~X.IE).write).toBe(false);
+    expect(H(X.sub(X.POS_INF, X.POS_INF, MASKED).value)).toBe('ffffc000000000000000');
+    expect(H(X.sqrt(X.negate(ONE), MASKED).value)).toBe('ffffc000000000000000');
+    // an unnormal is an invalid operand on the 387 and later (SDM vol. 1, 8.2.2)
+    expect(X.add(v('3fff4000000000000000'), ONE, MASKED).flags).toBe(X.IE);
+    // an SNaN operand is quieted (SDM vol. 1, table 4-7)
+    const sn = X.add(v('7fffa000000000000000'), ONE, MASKED);
+    expect([H(sn.value), sn.flags]).toEqual(['7fffe000000000000000', X.IE]);
+  });
+  it('divide by zero, masked and unmasked', () => {
+    const m = X.div(ONE, X.NEG_ZERO, MASKED);
+    expect([H(m.value), m.flags, m.write]).toEqual(['ffff8000000000000000', X.ZE, true]);
+    const u = X.div(ONE, X.POS_ZERO, MASKED & ~X.ZE);
+    expect([u.flags, u.write]).toEqual([X.ZE, false]);
+  });
+  it('overflow: masked per RC, unmasked with the exponent adjusted by 24576 (SDM vol. 1, 8.5.4)', () => {
+    const max = v('7ffeffffffffffffffff');
+    expect(H(X.mul(max, TWO, MASKED).value)).toBe('7fff8000000000000000');
+    const chop = X.mul(max, TWO, MASKED | 0x0c00);
+    expect([H(chop.value), chop.flags]).toEqual(['7ffeffffffffffffffff', X.OE | X.PE]);
+    const un = X.mul(max, TWO, MASKED & ~X.OE);
+    expect([H(un.value), un.flags]).toEqual(['1fffffffffffffffffff', X.OE]);
+    const tiny = X.div(v('00018000000000000000'), TWO, MASKED & ~X.UE);
+    expect([H(tiny.value), tiny.flags]).toEqual(['60008000000000000000', X.UE]);
+  });
+  it('fprem and fprem1 report the low quotient bits in C0, C3, C1', () => {
+    const seven = X.fromInteger(7n);
+    const p = X.remainder(seven, TWO, MASKED, false); // 7 = 3*2 + 1, Q = 011
+    expect([H(p.value), p.flags]).toEqual([H(ONE), X.C3 | X.C1]);
+    const p1 = X.remainder(seven, TWO, MASKED, true); // 7 = 4*2 - 1, Q = 100
+    expect([H(p1.value), p1.flags]).toEqual([H(X.negate(ONE)), X.C0]);
+    const partial = X.remainder(v('40638000000000000000'), X.fromInteger(3n), MASKED, false);
+    expect(partial.flags & X.C2).toBe(X.C2);
+  });
+  it('integer and BCD stores: rounding, C1, and the indefinites', () => {
+    const twoAndHalf = v('4000a000000000000000');
+    expect(X.storeInt(twoAndHalf, 32, MASKED)).toEqual({ value: 2n, flags: X.PE, write: true });
+    expect(X.storeInt(X.fromInteger(1n << 40n), 16, MASKED)).toEqual({ value: -32768n, flags: X.IE, write: true });
+    const bcd = X.storeBcd(X.fromInteger(10n ** 18n), MASKED);
+    expect([Array.from(bcd.value.slice(7)), bcd.flags]).toEqual([[0xc0, 0xff, 0xff], X.IE]);
+    expect(H(X.loadBcd(Uint8Array.from([0x21, 0x43, 0, 0, 0, 0, 0, 0, 0, 0x80])))).toBe(H(X.fromInteger(-4321n)));
+  });
+  it('fxam classes and the rounded constants', () => {
+    expect(X.examine(X.NEG_ZERO)).toBe(X.C3 | X.C1);
+    expect(X.examine(v('00000000000000000001'))).toBe(X.C3 | X.C2);
+    expect(X.examine(v('3fff4000000000000000'))).toBe(0);
+    expect(H(X.loadConstant(X.Constant.Pi, MASKED))).toBe('4000c90fdaa22168c235');
+    expect(H(X.loadConstant(X.Constant.Pi, MASKED | 0x0400))).toBe('4000c90fdaa22168c234');
+  });
+});
+
 describe('x87 basic arithmetic against the host', () => {
-  const N = 40000;
+  const N = 40000 * SCALE;
   it('fadd', () => expectSame(binaryCases('add', X.add, 'add', 1, N)));
   it('fsub', () => expectSame(binaryCases('sub', X.sub, 'add', 2, N)));
   it('fmul', () => expectSame(binaryCases('mul', X.mul, 'mul', 3, N)));
   it('fdiv', () => expectSame(binaryCases('div', X.div, 'div', 4, N)));
   it('fsqrt', () => {
-    const r = prng(5);
+    const r = seeded(5);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       let a = randF80(r);
@@ -90,9 +168,9 @@ describe('x87 basic arithmetic against the host', () => {
 });
 
 describe('x87 compares and fxam against the host', () => {
-  const N = 30000;
+  const N = 30000 * SCALE;
   const compareCases = (op: 'com' | 'ucom', seed: number): Case[] => {
-    const r = prng(seed);
+    const r = seeded(seed);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = randF80(r);
@@ -106,7 +184,7 @@ describe('x87 compares and fxam against the host', () => {
   it('fcom', () => expectSame(compareCases('com', 11)));
   it('fucom', () => expectSame(compareCases('ucom', 12)));
   it('ftst and fxam', () => {
-    const r = prng(13);
+    const r = seeded(13);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = randF80(r);
@@ -120,7 +198,7 @@ describe('x87 compares and fxam against the host', () => {
 });
 
 describe('x87 loads against the host', () => {
-  const N = 20000;
+  const N = 20000 * SCALE;
   const loadLine = (op: string, cw: number, img: string, r: X.X87Result): Case => ({
     line: `${op} ${cw.toString(16)} ${img}`,
     want: regLine(r.write ? r.value : EMPTY, EMPTY, r.flags, cw, r.write ? 7 : 0),
@@ -137,7 +215,7 @@ describe('x87 loads against the host', () => {
     return v;
   };
   it('fld m32fp and m64fp', () => {
-    const r = prng(21);
+    const r = seeded(21);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const cw = randCw(r, 0.3);
@@ -149,7 +227,7 @@ describe('x87 loads against the host', () => {
     expectSame(cases);
   });
   it('fild m16/m32/m64 and fbld', () => {
-    const r = prng(22);
+    const r = seeded(22);
     const cases: Case[] = [];
     const edge = (bits: number): bigint => {
       const k = randInt(r, 4);
@@ -181,7 +259,7 @@ describe('x87 loads against the host', () => {
 });
 
 describe('x87 stores against the host', () => {
-  const N = 20000;
+  const N = 20000 * SCALE;
   const storeLine = (op: string, cw: number, a: F80, img: string, s: { flags: number; write: boolean }, pops: boolean): Case => ({
     line: `${op} ${cw.toString(16)} ${H(a)}`,
     want: `${s.write ? img : '5a'.repeat(img.length / 2)} ${s.write ? 1 : 0} ${statusWord(s.flags, cw, pops && s.write ? 0 : 7).toString(16).padStart(4, '0')}`,
@@ -193,10 +271,17 @@ describe('x87 stores against the host', () => {
     if (k === 1) return normalAt(r, 0x3fff + [127, 128, -126, -127, -149, -150, 1023, 1024, -1022, -1023, -1074, -1075][randInt(r, 12)] + randInt(r, 5) - 2);
     if (k === 2) return normalAt(r, 0x3fff + randInt(r, 70) - 3); // integers at the format limits
     if (k === 3) return normalAt(r, 0x3fff + randInt(r, 2200) - 1100);
+    if (k === 4) {
+      // an integer format's limit, plus or minus a little, with quarters
+      const lim = 1n << BigInt([15, 31, 63, 59][randInt(r, 4)]);
+      const n = (r() < 0.5 ? -lim : lim) + BigInt(randInt(r, 5) - 2);
+      const big = r() < 0.2 ? 10n ** 18n * BigInt(randInt(r, 2) * 2 - 1) + BigInt(randInt(r, 3) - 1) : n;
+      return X.add(X.fromInteger(big), X.f80(randInt(r, 2) as 0 | 1, 0x3ffd, BigInt(randInt(r, 4)) << 62n), 0x37f).value;
+    }
     return normalAt(r, 0x3fff + randInt(r, 300) - 150);
   };
   it('fst m32fp and m64fp', () => {
-    const r = prng(31);
+    const r = seeded(31);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = storeOperand(r);
@@ -209,7 +294,7 @@ describe('x87 stores against the host', () => {
     expectSame(cases);
   });
   it('fist m16/m32/m64 and fbstp', () => {
-    const r = prng(32);
+    const r = seeded(32);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = storeOperand(r);
@@ -229,9 +314,9 @@ describe('x87 stores against the host', () => {
 });
 
 describe('x87 fprem and fprem1 against the host', () => {
-  const N = 30000;
+  const N = 30000 * SCALE;
   const premCases = (op: 'prem' | 'prem1', seed: number): Case[] => {
-    const r = prng(seed);
+    const r = seeded(seed);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = randF80(r);
@@ -248,9 +333,9 @@ describe('x87 fprem and fprem1 against the host', () => {
 });
 
 describe('x87 fscale, fxtract and frndint against the host', () => {
-  const N = 30000;
+  const N = 30000 * SCALE;
   it('fscale', () => {
-    const r = prng(51);
+    const r = seeded(51);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = randF80(r);
@@ -260,7 +345,9 @@ describe('x87 fscale, fxtract and frndint against the host', () => {
       else if (k < 0.6) b = X.fromInteger(BigInt(randInt(r, 140000) - 70000));
       else if (k < 0.8 && a.exp > 0 && a.exp < 0x7fff) {
         // land near the ends of the range, with a fraction to truncate
-        const target = r() < 0.5 ? randInt(r, 140) - 70 : 0x7ffe - 70 + randInt(r, 140);
+        // (also where even the unmasked response's 24576 adjustment runs out)
+        const ends = [0, 0x7ffe, -24576, 0x7ffe + 24576];
+        const target = ends[randInt(r, 4)] + randInt(r, 140) - 70;
         b = X.add(X.fromInteger(BigInt(target - a.exp)), X.f80(0, 0x3ffe, randBits(r, 64) | (1n << 63n)), 0x37f).value;
       } else b = normalAt(r, 0x3fff + randInt(r, 20) - 3);
       const cw = randCw(r, 0.25);
@@ -270,7 +357,7 @@ describe('x87 fscale, fxtract and frndint against the host', () => {
     expectSame(cases);
   });
   it('fxtract and frndint', () => {
-    const r = prng(52);
+    const r = seeded(52);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = r() < 0.5 ? randF80(r) : normalAt(r, 0x3fff + randInt(r, 80) - 8);
@@ -323,7 +410,6 @@ function nearValue(g: string, w: string): boolean {
   return d >= -1n && d <= 1n;
 }
 
-const stats = { transcendental: 0, offByOne: 0 };
 function withinUlp(got: string, want: string): boolean {
   if (got === want) return true;
   const [g0, g1, gs] = got.split(' ');
@@ -332,9 +418,7 @@ function withinUlp(got: string, want: string): boolean {
   const gsw = parseInt(gs, 16);
   const wsw = parseInt(ws, 16);
   if ((gsw & loose) !== (wsw & loose)) return false;
-  const ok = nearValue(g0, w0) && nearValue(g1, w1);
-  if (ok) stats.offByOne++;
-  return ok;
+  return nearValue(g0, w0) && nearValue(g1, w1);
 }
 
 /** Arguments for the trigonometric functions: near multiples of pi/2, tiny, huge, and every class. */
@@ -355,9 +439,9 @@ function trigOperand(r: Rand): F80 {
 }
 
 describe('x87 trigonometric functions against the host (within 1 ulp)', () => {
-  const N = 15000;
+  const N = 15000 * SCALE;
   it('fsin, fcos, fsincos, fptan', () => {
-    const r = prng(61);
+    const r = seeded(61);
     const cases: Case[] = [];
     for (let i = 0; i < N; i++) {
       const a = trigOperand(r);
@@ -378,6 +462,50 @@ describe('x87 trigonometric functions against the host (within 1 ulp)', () => {
         want: t.write ? regLine(t.pushed, t.value, t.flags, cw, 6) : regLine(a, EMPTY, t.flags, cw, 7),
       });
     }
-    expectSame(cases, withinUlp);
+    expectMostlyExact('fsin/fcos/fsincos/fptan', cases);
+  });
+});
+
+describe('x87 fpatan, f2xm1, fyl2x, fyl2xp1 against the host (within 1 ulp)', () => {
+  const N = 15000 * SCALE;
+  /** ST(0) = x, ST(1) = y; the result goes to ST(1) and the stack pops. */
+  const popCase = (op: string, fn: (y: F80, x: F80, cw: number) => X.X87Result, y: F80, x: F80, cw: number): Case => {
+    const res = fn(y, x, cw);
+    return { line: `${op} ${cw.toString(16)} ${H(x)} ${H(y)}`, want: res.write ? regLine(res.value, EMPTY, res.flags, cw, 7) : regLine(x, y, res.flags, cw, 6) };
+  };
+  it('fpatan', () => {
+    const r = seeded(71);
+    const cases: Case[] = [];
+    for (let i = 0; i < N; i++) {
+      const x = r() < 0.3 ? randF80(r) : normalAt(r, 0x3fff + randInt(r, 40) - 20);
+      const y = r() < 0.3 ? randF80(r) : r() < 0.1 ? X.f80(randInt(r, 2) as 0 | 1, x.exp, x.mant) : partner(r, x, 'div');
+      cases.push(popCase('patan', X.patan, y, x, randCw(r, 0.1)));
+    }
+    expectMostlyExact('fpatan', cases);
+  });
+  it('fyl2x and fyl2xp1', () => {
+    const r = seeded(72);
+    const cases: Case[] = [];
+    for (let i = 0; i < N; i++) {
+      const y = r() < 0.3 ? randF80(r) : normalAt(r, 0x3fff + randInt(r, 40) - 20);
+      let x = r() < 0.25 ? randF80(r) : X.abs(r() < 0.5 ? normalAt(r, randExp(r)) : X.f80(0, 0x3ffe + randInt(r, 2), randMant(r)));
+      cases.push(popCase('yl2x', X.yl2x, y, x, randCw(r, 0.1)));
+      x = r() < 0.15 ? randF80(r) : normalAt(r, 0x3ffc - (r() < 0.5 ? randInt(r, 70) : randInt(r, 16000)));
+      cases.push(popCase('yl2xp1', X.yl2xp1, y, x, randCw(r, 0.1)));
+    }
+    expectMostlyExact('fyl2x/fyl2xp1', cases);
+  });
+  it('f2xm1', () => {
+    const r = seeded(73);
+    const cases: Case[] = [];
+    for (let i = 0; i < N; i++) {
+      const k = r();
+      const x = k < 0.2 ? randF80(r) : k < 0.3 ? X.f80(randInt(r, 2) as 0 | 1, 0x3fff, 1n << 63n) : normalAt(r, 0x3ffe - (r() < 0.7 ? randInt(r, 70) : randInt(r, 16000)));
+      if (x.exp >= 0x3fff && x.exp < 0x7fff && !(x.exp === 0x3fff && x.mant === 1n << 63n)) continue; // |x| > 1: undefined
+      const cw = randCw(r, 0.1);
+      const res = X.f2xm1(x, cw);
+      cases.push({ line: `f2xm1 ${cw.toString(16)} ${H(x)}`, want: regLine(res.write ? res.value : x, EMPTY, res.flags, cw, 7) });
+    }
+    expectMostlyExact('f2xm1', cases);
   });
 });

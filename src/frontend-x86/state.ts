@@ -22,7 +22,13 @@ export const S = {
   SYSENTER_CS: 66, SYSENTER_ESP: 67, SYSENTER_EIP: 68,
   /** Set by hlt; cleared when an interrupt arrives. */
   HALTED: 69,
-  SIZE: 80,
+  /** x87 physical registers R0-R7, three slots each: sign << 15 | exponent, significand low and high 32 bits. */
+  FPR: 80,
+  /** x87 control word, status word (TOP in bits 11-13), tag word (2 bits per physical register). */
+  FCW: 104, FSW: 105, FTW: 106,
+  /** x87 last instruction pointer (offset, CS selector), opcode (11 bits), data pointer (offset, selector). */
+  FIP: 107, FCS: 108, FOP: 109, FDP: 110, FDS: 111,
+  SIZE: 112,
 } as const;
 
 export const REG_NAMES = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'] as const;

@@ -8,6 +8,7 @@ import { Tcx } from './context.js';
 import { ModeBit } from './mode.js';
 import { trAlu, trUnary, trMulAcc, trImulMulti, trDiv, trSignExtendAcc } from './tr-alu.js';
 import { trMov, trMovExtend, trLea, trXchg, trXadd, trCmpxchg, trCmpxchg8b, trBswap, trSetcc, trCmovcc, trXlat, trFlagOp, trArpl } from './tr-data.js';
+import { trX87, X87_MNEMONICS } from './tr-x87.js';
 import { trJmp, trJcc, trCall, trRet, trLoop, trInt, trHlt, trFar, trIret, trSysenter, trBound } from './tr-control.js';
 import { trPush, trPop, trPusha, trPopa, trPushf, trPopf, trEnter, trLeave } from './tr-stack.js';
 import { trShift, trShiftDouble } from './tr-shift.js';
@@ -49,6 +50,7 @@ const HANDLERS: Record<string, Handler> = {
   ud2: (t) => t.raise(6),
 };
 for (const m of SYSTEM_OPS) HANDLERS[m] = trSystem;
+for (const m of X87_MNEMONICS) HANDLERS[m] = trX87;
 for (const m of STRING_OPS) HANDLERS[m] = trString;
 
 /** Instructions that always raise: they end the block. */

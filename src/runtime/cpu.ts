@@ -5,6 +5,7 @@ import { S, F, computeOszapc, ModeBit, FLAT_SHIFT } from '../frontend-x86/index.
 import { type Memory } from './memory.js';
 import { type IoBus } from './io.js';
 import { PageWalker } from './paging.js';
+import { fpuReset } from './fpu/registers.js';
 
 export class Cpu {
   readonly s = new Int32Array(S.SIZE);
@@ -48,6 +49,7 @@ export class Cpu {
     s[S.CR0] = 0x60000010;
     s[S.DR + 6] = 0xffff0ff0 | 0;
     s[S.DR + 7] = 0x400;
+    fpuReset(s);
     for (let i = 0; i < 6; i++) this.setSegCache(i, 0, 0, 0xffff, 0x93);
     this.setSegCache(1, 0xf000, 0xffff0000 | 0, 0xffff, 0x9b);
     s[S.IDTR_LIMIT] = 0xffff;
@@ -141,6 +143,9 @@ export class Cpu {
 
   /** Called after DR0-DR3 or DR7 change (the executor re-reads the guest's breakpoints). */
   onDebugRegs: () => void = () => {};
+
+  /** An x87 exception is pending with CR0.NE clear: the PC's FERR# line (IRQ 13); the machine wires it. */
+  onFpuError: () => void = () => {};
 
   /**
    * Changes the privilege level. The TLB holds permissions checked for

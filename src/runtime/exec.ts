@@ -147,6 +147,7 @@ export class Executor {
   syncDebugRegs(): void {
     this.guest = decodeDebugRegs(this.cpu.s);
     this.applyWatches();
+    this.cpu.exitRequest = true; // the run in progress picks up the new breakpoints at its next block
   }
 
   private applyWatches(): void {

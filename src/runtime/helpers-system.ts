@@ -142,8 +142,8 @@ function vendorWord(i: number): number {
   return v;
 }
 
-/** CPUID feature bits (leaf 1, EDX; SDM vol. 2, CPUID table 3-11): DE, PSE, TSC, MSR, PAE, CX8, SEP, PGE, CMOV. FPU follows with the x87. */
-const FEATURES = (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 15);
+/** CPUID feature bits (leaf 1, EDX; SDM vol. 2, CPUID table 3-11): FPU, DE, PSE, TSC, MSR, PAE, CX8, SEP, PGE, CMOV. */
+const FEATURES = (1 << 0) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8) | (1 << 11) | (1 << 13) | (1 << 15);
 
 /** CPUID: an i686 (family 6) without MMX/SSE. */
 export function cpuid(cpu: Cpu): void {
@@ -279,6 +279,8 @@ export function systemOp(cpu: Cpu, op: number, v: number, opSize: number, old: n
 export function loadSegmentChecked(cpu: Cpu, seg: number, sel: number, insn: number): void {
   if (seg === Seg.CS) throw new Fault(VEC.UD, -1, insn);
   try { loadSegment(cpu, seg, sel); } catch (e) { throw withInsn(e, insn); }
+  // mov ss / pop ss: no interrupt and no single-step trap before the next instruction (SDM vol. 3, 6.8.3).
+  if (seg === Seg.SS) cpu.s[S.IRQ_SHADOW] = 1;
 }
 
 /** sysenter (SDM vol. 2, SYSENTER): to CPL 0 at SYSENTER_CS:SYSENTER_EIP with flat caches. */

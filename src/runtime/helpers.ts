@@ -13,6 +13,7 @@ import {
   loadSegmentChecked, withInsn, sysenter, sysexit,
 } from './helpers-system.js';
 import { checkIoPermission } from './tss.js';
+import { x87 } from './fpu/exec.js';
 import { jmpFar, callFar, retFar } from './far-transfer.js';
 import { iret } from './interrupts.js';
 
@@ -59,6 +60,7 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.cli.name]: (insn) => cli(cpu, insn),
     [H.sti.name]: (insn) => sti(cpu, insn),
     [H.hlt.name]: (insn) => hlt(cpu, insn),
+    [H.x87.name]: (code, lin, eip) => x87(cpu, code, lin, eip),
     [H.sysenter.name]: (insn) => sysenter(cpu, insn),
     [H.sysexit.name]: (insn) => sysexit(cpu, insn),
     [H.movToCr.name]: (cr, v, insn) => movToCr(cpu, cr, v, insn),

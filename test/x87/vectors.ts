@@ -127,8 +127,8 @@ export function partner(r: Rand, a: F80, kind: 'add' | 'mul' | 'div' | 'any'): F
 
 /** A control word: every PC and RC, usually all exceptions masked, sometimes some unmasked. */
 export function randCw(r: Rand, unmaskRate = 0.15): number {
-  const pcs = [0, 2, 3, 3];
-  const pc = pcs[randInt(r, 4)];
+  const pcs = [0, 2, 3, 3, 0, 2, 3, 1]; // 1 is reserved; the host treats it as 3
+  const pc = pcs[randInt(r, 8)];
   const rc = randInt(r, 4);
   const masks = r() < unmaskRate ? randInt(r, 64) : 0x3f;
   return 0x40 | masks | (pc << 8) | (rc << 10);

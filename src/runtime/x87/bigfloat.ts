@@ -92,6 +92,9 @@ export function toFix(x: BigF): bigint {
   return x.sign ? -m : m;
 }
 
+/** No series here needs more terms; a guard against an argument out of its domain. */
+const SERIES_LIMIT = 400;
+
 function fmul(a: bigint, b: bigint): bigint {
   return (a * b) >> BigInt(FIX);
 }
@@ -100,7 +103,7 @@ function fmul(a: bigint, b: bigint): bigint {
 function series(x: bigint, alternate: boolean, denom: (k: number) => bigint): bigint {
   let sum = 0n;
   let pow = ONE_FIX;
-  for (let k = 0; pow !== 0n; k++) {
+  for (let k = 0; pow !== 0n && k < SERIES_LIMIT; k++) {
     const t = pow / denom(k);
     sum += alternate && k & 1 ? -t : t;
     pow = fmul(pow, x);
@@ -139,7 +142,7 @@ export function cosSeries(r2: bigint): bigint {
 export function expm1Ratio(t: bigint): bigint {
   let sum = 0n;
   let pow = ONE_FIX;
-  for (let k = 0; pow !== 0n; k++) {
+  for (let k = 0; pow !== 0n && k < SERIES_LIMIT; k++) {
     sum += pow / factorial(k + 1);
     pow = fmul(pow, t);
   }

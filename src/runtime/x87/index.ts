@@ -10,3 +10,4 @@ export { remainder } from './remainder.js';
 export { scale, extract, roundInt, type X87Extracted } from './scale.js';
 export { loadConstant, Constant } from './constants.js';
 export { sin, cos, sincos, ptan, type X87SinCos, type X87Tan } from './trig.js';
+export { patan, f2xm1, yl2x, yl2xp1 } from './logexp.js';

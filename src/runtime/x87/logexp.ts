@@ -1,15 +1,15 @@
 // FPATAN, F2XM1, FYL2X and FYL2XP1 (SDM vol. 2A, their pages and special
 // value tables). Each is evaluated to ~200 bits and rounded once per RC (no
 // precision control), so results are within an ulp of the host's.
-import { Cls, bitLength, classify, inf, isDenormalClass, unpack, zero, ONE, type F80 } from './float80.js';
+import { Cls, ONE, bitLength, classify, inf, unpack, zero, type F80 } from './float80.js';
 import {
   FIX, LN2, ONE_BF, PI, addBF, atanRatio, atanhRatio, bf, bfFromF80, bfFromInt, divBF, expm1Ratio, fromFix, ilogb,
-  mulBF, neg, subBF, toFix, type BigF,
+  mulBF, subBF, toFix, type BigF,
 } from './bigfloat.js';
 import { isqrt } from './arith.js';
 import { checkNaNs1, checkNaNs2, denormalCheck, invalid } from './operands.js';
 import { roundPack } from './round.js';
-import { ZE, masked, result, type X87Result } from './status.js';
+import { PE, ZE, masked, result, type X87Result } from './status.js';
 
 const ONE_FIX = 1n << BigInt(FIX);
 
@@ -17,6 +17,15 @@ function rounded(x: BigF, cw: number, flags = 0): X87Result {
   const r = x.sig === 0n ? result(zero(x.sign)) : roundPack(x.sign, x.sig, x.exp, 64, cw);
   r.flags |= flags;
   return r;
+}
+
+/**
+ * The host reports every computed F2XM1/FYL2X/FYL2XP1 result as inexact,
+ * even an exact one (y * log2(2^k), 2^1 - 1): its algorithm only
+ * approximates. A sticky bit below the result does the same here.
+ */
+function roundedInexact(x: BigF, cw: number, flags = 0): X87Result {
+  return rounded({ sign: x.sign, sig: (x.sig << 2n) | 1n, exp: x.exp - 2 }, cw, flags);
 }
 
 function withSign(x: BigF, sign: 0 | 1): BigF {
@@ -82,8 +91,12 @@ export function f2xm1(x: F80, cw: number): X87Result {
   if (cx === Cls.Infinity) return result(x.sign ? { sign: 1, exp: ONE.exp, mant: ONE.mant } : x);
   const dn = denormalCheck(cw, cx);
   if (dn.stop) return dn.stop;
+  if (x.exp >= ONE.exp && !(x.exp === ONE.exp && x.mant === ONE.mant)) {
+    // |x| > 1 is outside the domain ("undefined"): the host returns x, with PE.
+    return result(x, dn.flags | PE);
+  }
   const t = mulBF(bfFromF80(x), LN2);
-  return rounded(mulBF(t, fromFix(expm1Ratio(toFix(t)))), cw, dn.flags);
+  return roundedInexact(mulBF(t, fromFix(expm1Ratio(toFix(t)))), cw, dn.flags);
 }
 
 /** ln(v) for v = 1 + w', given w = (v - 1)/(v + 1): 2 atanh(w). */
@@ -95,9 +108,8 @@ function lnFromW(w: BigF): BigF {
   return { sign: r.sign, sig: r.sig, exp: r.exp + 1 };
 }
 
-/** log2(x) for finite x > 0. */
-function log2Of(x: F80): BigF {
-  const u = unpack(x);
+/** log2(sig * 2^e) for sig > 0. */
+function log2Of(u: { sig: bigint; e: number }): BigF {
   const n = bitLength(u.sig);
   let e = u.e + n - 1;
   // x = 2^e * M/D with D = 2^(n-1); keep M/D in [sqrt(1/2), sqrt(2)).
@@ -122,8 +134,7 @@ export function yl2x(y: F80, x: F80, cw: number): X87Result {
     if (cy === Cls.Zero) return invalid(cw);
     const sign = (y.sign ^ 1) as 0 | 1;
     if (cy === Cls.Infinity) return result(inf(sign));
-    const dz = isDenormalClass(cy) ? 0 : 0;
-    return result(inf(sign), ZE | dz, masked(cw, ZE));
+    return result(inf(sign), ZE, masked(cw, ZE));
   }
   if (cx === Cls.Infinity) {
     if (cy === Cls.Zero) return invalid(cw);
@@ -139,7 +150,7 @@ export function yl2x(y: F80, x: F80, cw: number): X87Result {
   if (isOne) return result(zero(y.sign), dn.flags);
   if (cy === Cls.Infinity) return result(inf((y.sign ^ (below ? 1 : 0)) as 0 | 1), dn.flags);
   if (cy === Cls.Zero) return result(zero((y.sign ^ (below ? 1 : 0)) as 0 | 1), dn.flags);
-  return rounded(mulBF(bfFromF80(y), log2Of(x)), cw, dn.flags);
+  return roundedInexact(mulBF(bfFromF80(y), log2Of(unpack(x))), cw, dn.flags);
 }
 
 /** FYL2XP1: y * log2(x + 1), defined for |x| < 1 - sqrt(2)/2; the caller stores it in ST(1) and pops. */
@@ -157,16 +168,24 @@ export function yl2xp1(y: F80, x: F80, cw: number): X87Result {
   if (cx === Cls.Infinity) {
     // Outside the defined domain; +inf behaves as log2(+inf) = +inf, -inf as a negative argument.
     if (x.sign || cy === Cls.Zero) return invalid(cw);
-    return result(inf(y.sign));
+    const dy = denormalCheck(cw, cy);
+    if (dy.stop) return dy.stop;
+    return result(inf(y.sign), dy.flags);
   }
   const dn = denormalCheck(cw, cy, cx);
   if (dn.stop) return dn.stop;
   if (cy === Cls.Infinity) return result(inf((y.sign ^ x.sign) as 0 | 1), dn.flags);
   if (cy === Cls.Zero) return result(zero((y.sign ^ x.sign) as 0 | 1), dn.flags);
+  if (x.sign && x.exp >= ONE.exp) {
+    // x <= -1 has no logarithm; outside the domain the host returns x, with PE.
+    return result(x, dn.flags | PE);
+  }
   const xb = bfFromF80(x);
-  const w = divBF(xb, addBF(bfFromInt(2n), xb));
-  const l = divBF(lnFromW(w), LN2);
-  return rounded(mulBF(bfFromF80(y), l), cw, dn.flags);
+  let l: BigF;
+  if (x.exp >= 0x3ffd) {
+    // |x| >= 1/4, beyond the documented domain: the host still computes it.
+    const v = addBF(ONE_BF, xb);
+    l = log2Of({ sig: v.sig, e: v.exp });
+  } else l = divBF(lnFromW(divBF(xb, addBF(bfFromInt(2n), xb))), LN2);
+  return roundedInexact(mulBF(bfFromF80(y), l), cw, dn.flags);
 }
-
-export { neg };

@@ -113,8 +113,8 @@ export function sincos(a: F80, cw: number): X87SinCos {
   const vc = q === 0 ? c : q === 1 ? neg(s) : q === 2 ? neg(c) : s;
   const rs = rounded(vs, cw);
   const rcos = rounded(vc, cw);
-  // C1 tells how the last result (cos, now in ST(0)) was rounded.
-  const flags = p.flags | ((rs.flags | rcos.flags) & ~C1) | (rcos.flags & C1);
+  // C1 tells how the sine was rounded (host), though the cosine ends on top.
+  const flags = p.flags | ((rs.flags | rcos.flags) & ~C1) | (rs.flags & C1);
   return { sin: rs.value, cos: rcos.value, flags, write: true };
 }
 
