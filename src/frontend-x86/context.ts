@@ -100,6 +100,10 @@ export class Tcx {
     let lin: number;
     if (isFlat(this.mode, seg)) {
       lin = offset;
+    } else if (this.mode & ModeBit.ExpandDown) {
+      // Rare (no flat model uses them): the full check, expand-down segments included, in the runtime.
+      this.call(H.segCheck, [this.c(seg), offset, this.c(size)]);
+      lin = this.b.add(this.get(S.BASE + seg), offset);
     } else {
       const b = this.b;
       const bad = b.newLabel(), ok = b.newLabel();

@@ -53,6 +53,8 @@ export const H = {
   cli: h('cli', R | W | X),
   sti: h('sti', R | W | X),
   hlt: h('hlt', R | W | X),
+  /** (seg, offset, size): #GP(0)/#SS(0) unless the access lies inside the segment (expand-down segments included). */
+  segCheck: h('segCheck', R | X),
   /** (code, linear, eip): an x87 instruction; code = escape (0-7) << 8 | ModRM, 0x800 = 32-bit operand size, 0x1000 = fwait. */
   x87: h('x87', R | W | X | E),
   /** sysenter / sysexit: the fast system call pair (SYSENTER_* MSRs). */

@@ -9,6 +9,8 @@ export const enum ModeBit {
   Stack32 = 1 << 1,
   /** Protected mode (CR0.PE). */
   Protected = 1 << 8,
+  /** Some segment register holds an expand-down data segment: accesses through non-flat segments take the full check (a helper). */
+  ExpandDown = 1 << 9,
 }
 
 /** Bits 2..7: segment n (a Seg) has base 0 and limit 4 GiB, so no base add and no limit check. (A mode stays below 1024: see runtime/tb.ts blockKey.) */

@@ -183,6 +183,7 @@ export class Cpu {
     if (s[S.ATTR + 1] & 0x4000) m |= ModeBit.Code32;
     if (s[S.ATTR + 2] & 0x4000) m |= ModeBit.Stack32;
     if (s[S.CR0] & 1) m |= ModeBit.Protected;
+    for (let i = 0; i < 6; i++) if ((s[S.ATTR + i] & 0x9c) === 0x94) m |= ModeBit.ExpandDown;
     for (let i = 0; i < 6; i++) {
       const attr = s[S.ATTR + i];
       // Flat: base 0, limit 4 GiB, present, and (but for CS) a writable expand-up data segment,

@@ -2,7 +2,8 @@
 // outs. The whole rep loop runs here; ECX/ESI/EDI are written back after
 // every element, so a fault in the middle leaves them consistent and the
 // instruction restarts where it stopped (SDM vol. 2, "REP/REPE/REPNE").
-import { S, F, CcKind, ccOp } from '../frontend-x86/index.js';
+import { S, F, Seg, CcKind, ccOp, isFlat } from '../frontend-x86/index.js';
+import { checkSegmentAccess } from './segments.js';
 import { type Cpu } from './cpu.js';
 import { Fault } from './fault.js';
 import { Access } from './paging.js';
@@ -36,15 +37,25 @@ function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, r
   const mask = size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
   let count = rep ? (a16 ? s[S.ECX] & 0xffff : s[S.ECX] >>> 0) : 1;
   const advance = (r: number) => { s[r] = a16 ? (s[r] & ~0xffff) | ((s[r] + step) & 0xffff) : (s[r] + step) | 0; };
-  const srcAddr = () => (srcBase + (a16 ? s[S.ESI] & 0xffff : s[S.ESI])) | 0;
-  const dstAddr = () => (dstBase + (a16 ? s[S.EDI] & 0xffff : s[S.EDI])) | 0;
+  // Segment limits (and expand-down segments) are checked per element, except for flat segments.
+  const srcChecked = !isFlat(cpu.mode, seg), dstChecked = !isFlat(cpu.mode, Seg.ES);
+  const srcAddr = () => {
+    const off = a16 ? s[S.ESI] & 0xffff : s[S.ESI];
+    if (srcChecked) checkSegmentAccess(s, seg, off, size);
+    return (srcBase + off) | 0;
+  };
+  const dstAddr = () => {
+    const off = a16 ? s[S.EDI] & 0xffff : s[S.EDI];
+    if (dstChecked) checkSegmentAccess(s, Seg.ES, off, size);
+    return (dstBase + off) | 0;
+  };
   const compare = (a: number, b: number) => {
     s[S.CC_OP] = ccOp(CcKind.Sub, size);
     s[S.CC_DST] = (a - b) & mask;
     s[S.CC_SRC] = b & mask;
   };
   while (count > 0) {
-    if (rep && !a16 && op <= StrOp.Scas && op !== StrOp.Lods) {
+    if (rep && !a16 && !srcChecked && !dstChecked && op <= StrOp.Scas && op !== StrOp.Lods) {
       const done = op === StrOp.Cmps || op === StrOp.Scas
         ? compareChunk(cpu, op, size, step, count, srcAddr(), dstAddr(), rep)
         : bulkChunk(cpu, op, size, step, count, srcAddr(), dstAddr());

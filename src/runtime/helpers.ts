@@ -14,6 +14,7 @@ import {
 } from './helpers-system.js';
 import { checkIoPermission } from './tss.js';
 import { x87 } from './fpu/exec.js';
+import { checkSegmentAccess } from './segments.js';
 import { jmpFar, callFar, retFar } from './far-transfer.js';
 import { iret } from './interrupts.js';
 
@@ -61,6 +62,7 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.sti.name]: (insn) => sti(cpu, insn),
     [H.hlt.name]: (insn) => hlt(cpu, insn),
     [H.x87.name]: (code, lin, eip) => x87(cpu, code, lin, eip),
+    [H.segCheck.name]: (seg, offset, size) => checkSegmentAccess(cpu.s, seg, offset, size),
     [H.sysenter.name]: (insn) => sysenter(cpu, insn),
     [H.sysexit.name]: (insn) => sysexit(cpu, insn),
     [H.movToCr.name]: (cr, v, insn) => movToCr(cpu, cr, v, insn),
