@@ -209,6 +209,7 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
       ...marked('X', 'x/4xw $esp'),
       ...marked('SETVAR', 'set var $ecx = 0x12345678', 'p/x $ecx', 'set {int}0x101000 = 0x55aa1234', 'x/1xw 0x101000'),
       ...marked('BADMEM', 'x/1xw 0xfffffff0'),
+      ...marked('X87', 'p/x $fctrl', 'set var $st0 = 1.5', 'p $st0', 'p/x $ftag'),
       ...marked('PUTS', 'continue', 'info registers eip'),
       'delete',
       ...marked('END', 'continue'),
@@ -230,6 +231,10 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
     expect(setvar).toContain('= 0x12345678');
     expect(setvar).toMatch(/0x101000[^:]*:\s+0x55aa1234/);
     expect(section(out, 'BADMEM')).toMatch(/Cannot access memory at address 0xfffffff0/);
+    // The x87 registers: the power-on control word, and st0 written and read back as an 80-bit value.
+    const x87 = section(out, 'X87');
+    expect(x87).toMatch(/\$\d+ = 0x40\n/);
+    expect(x87).toMatch(/\$\d+ = 1\.5\n/);
     const puts = section(out, 'PUTS');
     expect(puts).toMatch(/Breakpoint 2, 0x[0-9a-f]+ in rt_puts \(\)/);
     expect(section(out, 'END')).toMatch(/exited with code 01/); // isa-debug-exit: (0 << 1) | 1

@@ -10,6 +10,7 @@ import { S, F } from '../frontend-x86/index.js';
 import { loadSegment } from '../runtime/index.js';
 import { type LiveControl } from '../replay/index.js';
 import { I386_REGISTERS, I386_REGISTER_BYTES, I386_REGNUM } from './target-xml.js';
+import { readX87, writeX87 } from './x87-registers.js';
 import { BreakpointType, GdbSignal, type GdbTarget, type ResumeAction, type StopReason } from './target.js';
 
 /** GDB's segment order (cs ss ds es fs gs) as indexes into the CPU state's ES, CS, SS, DS, FS, GS. */
@@ -71,7 +72,7 @@ export abstract class MachineDebugView implements GdbTarget {
     const reg = I386_REGISTERS[regnum];
     if (!reg) return null;
     const out = new Uint8Array(reg.size);
-    if (regnum >= I386_REGNUM.ST0) return out; // x87: not modelled here, reads as zeros
+    if (regnum >= I386_REGNUM.ST0) { readX87(this.machine.cpu, regnum - I386_REGNUM.ST0, out); return out; }
     const cpu = this.machine.cpu, s = cpu.s;
     let v: number;
     if (regnum <= I386_REGNUM.EIP) v = s[S.EAX + regnum];
@@ -84,7 +85,7 @@ export abstract class MachineDebugView implements GdbTarget {
   writeRegister(regnum: number, bytes: Uint8Array): boolean {
     const reg = I386_REGISTERS[regnum];
     if (!reg || bytes.length !== reg.size) return false;
-    if (regnum >= I386_REGNUM.ST0) return bytes.every((b) => b === 0); // x87: only its zeros "write"
+    if (regnum >= I386_REGNUM.ST0) return writeX87(this.machine.cpu, regnum - I386_REGNUM.ST0, bytes);
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true) | 0;
     const cpu = this.machine.cpu, s = cpu.s;
     if (regnum <= I386_REGNUM.EIP) { s[S.EAX + regnum] = v; return true; }

@@ -39,7 +39,7 @@ export interface StopReason {
 }
 
 export interface GdbTarget {
-  /** All registers in I386_REGISTERS order, little-endian, I386_REGISTER_BYTES long (x87 may be zero). */
+  /** All registers in I386_REGISTERS order, little-endian, I386_REGISTER_BYTES long. */
   readRegisters(): Uint8Array;
   /** Replace all registers from `g` layout bytes; false if the target refuses. */
   writeRegisters(bytes: Uint8Array): boolean;

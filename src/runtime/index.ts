@@ -6,3 +6,5 @@ export { Fault, FaultKind, VEC, hasErrorCode } from './fault.js';
 export { deliverInterrupt, TripleFault } from './interrupts.js';
 export { TbCache, TranslationBlock } from './tb.js';
 export { loadSegment } from './segments.js';
+export { st as x87Register, setSt as setX87Register, fullTagWord as x87TagWord } from './fpu/registers.js';
+export { f80ToBytes, f80FromBytes } from './x87/index.js';
