@@ -36,7 +36,7 @@ export function loadEnvironment(cpu: Cpu, lin: number, o32: boolean): void {
   const s = cpu.s, w = width(o32);
   const read = (i: number) => (w === 4 ? cpu.readLinear32((lin + i * 4) | 0) : cpu.readLinear16((lin + i * 2) | 0));
   const f = [0, 1, 2, 3, 4, 5, 6].map(read);
-  s[S.FCW] = (f[0]! & 0xffff) | 0x40;
+  s[S.FCW] = (f[0]! & 0x1f3f) | 0x40; // reserved bits read as 0 (fpu/exec.ts controlWord)
   s[S.FSW] = f[1]! & 0xffff;
   // Only "empty" survives from the tag word: the others are recomputed from the registers.
   for (let p = 0; p < 8; p++) setTag(s, p, ((f[2]! >> (p * 2)) & 3) === TAG_EMPTY ? TAG_EMPTY : tagFor(readPhys(s, p)));

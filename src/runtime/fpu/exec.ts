@@ -7,12 +7,12 @@ import { S, F } from '../../frontend-x86/index.js';
 import { type Cpu } from '../cpu.js';
 import { Fault, VEC } from '../fault.js';
 import {
-  C0, C1, C2, C3, IE, INDEFINITE, ONE, POS_ZERO, add, sub, mul, div, sqrt, compare, examine, Relation, remainder, scale,
+  C0, C1, C2, C3, IE, DE, INDEFINITE, ONE, POS_ZERO, RELATION_CC, Cls, classify, add, sub, mul, div, sqrt, compare, examine, Relation, remainder, scale,
   extract, roundInt, loadConstant, sin, cos, sincos, ptan, patan, f2xm1, yl2x, yl2xp1, negate, abs, masked,
   type F80, type X87Result,
 } from '../x87/index.js';
 import { TAG_EMPTY, fpuInit, isEmpty, phys, pop, push, setSt, setTag, setTop, st, top } from './registers.js';
-import { loadOperand, storeOperand, MemFormat } from './memory.js';
+import { loadOperand, storeOperand, MemFormat, type LoadedOperand } from './memory.js';
 import { loadEnvironment, storeEnvironment, loadState, storeState } from './environment.js';
 
 /** The translator's code for an x87 instruction: escape (0-7) << 8 | ModRM, with these flags. */
@@ -80,14 +80,14 @@ function status(s: Int32Array, flags: number, ccMask: number): void {
 }
 
 /** Stack underflow (an empty source): IE, SF, C1 = 0. True when masked: the instruction goes on with the indefinite. */
-function underflow(s: Int32Array): boolean {
-  status(s, IE | SF, C1);
+function underflow(s: Int32Array, ccMask = C1): boolean {
+  status(s, IE | SF, ccMask);
   return masked(s[S.FCW]!, IE);
 }
 
 /** Stack overflow (the push target is not empty): IE, SF, C1 = 1. True when masked. */
-function overflow(s: Int32Array): boolean {
-  status(s, IE | SF | C1, C1);
+function overflow(s: Int32Array, ccMask = C1): boolean {
+  status(s, IE | SF | C1, ccMask);
   return masked(s[S.FCW]!, IE);
 }
 
@@ -121,25 +121,48 @@ function arith(s: Int32Array, fn: Binary, a: F80 | null, b: F80 | null, dst: num
   for (let k = 0; k < pops; k++) pop(s);
 }
 
-/** The comparison family: C3/C2/C0 (or ZF/PF/CF for fcomi), C1 cleared, then pops. */
-function compareOp(cpu: Cpu, a: F80 | null, b: F80 | null, quiet: boolean, pops: number, toEflags: boolean): void {
+/**
+ * The comparison family: C3/C2/C0 (or ZF/PF/CF for fcomi), then pops. As the
+ * host x87 does, the condition codes (flags) are set even when the exception
+ * raised is unmasked, which then cancels the pops; fcom clears C1, fcomi
+ * leaves it (but stack underflow clears it in both).
+ */
+function compareOp(cpu: Cpu, a: F80 | null, b: F80 | null, quiet: boolean, pops: number, toEflags: boolean, extraFlags = 0): void {
   const s = cpu.s;
-  let relation: Relation = Relation.Unordered;
-  if (a === null || b === null) {
-    if (!underflow(s)) return;
-  } else {
+  let relation: Relation = Relation.Unordered, flags: number;
+  const stackFault = a === null || b === null;
+  if (stackFault) flags = IE | SF;
+  else {
     const r = compare(a, b, quiet);
     relation = r.relation;
-    const unmaskedInvalid = (r.flags & IE) !== 0 && !masked(s[S.FCW]!, IE);
-    status(s, toEflags ? r.flags & 0x7f : r.flags, toEflags ? C1 : CC);
-    if (unmaskedInvalid && toEflags) return;
+    flags = (r.flags & 0x7f) | extraFlags;
   }
-  if (a === null || b === null) status(s, toEflags ? 0 : C3 | C2 | C0, toEflags ? C1 : CC);
   if (toEflags) {
+    status(s, flags, stackFault ? C1 : 0);
     const bits = relation === Relation.Less ? F.CF : relation === Relation.Equal ? F.ZF : relation === Relation.Unordered ? F.ZF | F.PF | F.CF : 0;
     cpu.setEflags((cpu.eflags() & ~F.OSZAPC) | bits);
+  } else {
+    status(s, flags | RELATION_CC[relation]!, CC);
   }
+  if (flags & 0x3f & ~s[S.FCW]!) return;
   for (let k = 0; k < pops; k++) pop(s);
+}
+
+/**
+ * A memory operand of an arithmetic or compare instruction, with the x87's
+ * priorities (SDM vol. 1, 4.9.2): a stack fault first, then invalid operands
+ * and NaNs (an SNaN operand stays signalling for the operation to judge),
+ * then a denormal memory operand (DE; unmasked, nothing is written).
+ * Returns the operand and the flags to add, or null when the instruction ends here.
+ */
+function memoryOperand(s: Int32Array, m: LoadedOperand, st0: F80 | null, reg: number): { b: F80; flags: number } | null {
+  if (st0 === null) return { b: m.raw, flags: 0 }; // the caller signals the underflow
+  if (!(m.flags & DE)) return { b: m.raw, flags: 0 };
+  const c = classify(st0);
+  if (c === Cls.QNaN || c === Cls.SNaN || c === Cls.Unsupported) return { b: m.raw, flags: 0 };
+  if (reg === 7 && c === Cls.Zero) return { b: m.raw, flags: 0 }; // fdivr by zero: ZE alone, as in x87/arith.ts div
+  if (!masked(s[S.FCW]!, DE)) { status(s, DE, C1); return null; }
+  return { b: m.raw, flags: DE };
 }
 
 function memoryForm(cpu: Cpu, esc: number, reg: number, lin: number, o32: boolean): void {
@@ -149,9 +172,14 @@ function memoryForm(cpu: Cpu, esc: number, reg: number, lin: number, o32: boolea
       // Arithmetic with a memory operand: D8 m32fp, DA m32int, DC m64fp, DE m16int.
       const fmt = esc === 0 ? MemFormat.F32 : esc === 2 ? MemFormat.I32 : esc === 4 ? MemFormat.F64 : MemFormat.I16;
       const m = loadOperand(cpu, lin, fmt, cw());
-      if (!m.write) { status(s, m.flags, 0); return; }
-      if (reg === 2 || reg === 3) { compareOp(cpu, operand(s, 0), m.value, false, reg === 3 ? 1 : 0, false); if (m.flags) status(s, m.flags, 0); return; }
-      arith(s, ARITH[reg]!, operand(s, 0), m.value, 0, 0, m.flags);
+      const a = operand(s, 0);
+      if (reg === 2 || reg === 3) {
+        const op = a === null || !(m.flags & DE) ? { b: m.raw, flags: 0 } : { b: m.raw, flags: isNaNLike(a) ? 0 : DE };
+        return compareOp(cpu, a, op.b, false, reg === 3 ? 1 : 0, false, op.flags);
+      }
+      const op = memoryOperand(s, m, a, reg);
+      if (op === null) return;
+      arith(s, ARITH[reg]!, a, op.b, 0, 0, op.flags);
       return;
     }
     case 1:
@@ -160,8 +188,8 @@ function memoryForm(cpu: Cpu, esc: number, reg: number, lin: number, o32: boolea
         case 2: return fstMemory(cpu, lin, MemFormat.F32, false);
         case 3: return fstMemory(cpu, lin, MemFormat.F32, true);
         case 4: loadEnvironment(cpu, lin, o32); return;
-        case 5: s[S.FCW] = cpu.readLinear16(lin) | 0x40; recheckPending(s); return; // fldcw
-        case 6: storeEnvironment(cpu, lin, o32); s[S.FCW] |= 0x3f; return;
+        case 5: s[S.FCW] = controlWord(cpu.readLinear16(lin)); recheckPending(s); return; // fldcw
+        case 6: storeEnvironment(cpu, lin, o32); s[S.FCW] |= 0x3f; recheckPending(s); return; // fnstenv masks everything
         case 7: cpu.writeLinear16(lin, s[S.FCW]!); return;
       }
       break;
@@ -199,6 +227,9 @@ function memoryForm(cpu: Cpu, esc: number, reg: number, lin: number, o32: boolea
   throw new Fault(VEC.UD, -1, -1);
 }
 
+/** A control word as the x87 keeps it: reserved bits 7 and 13-15 read as 0, bit 6 as 1 (as the host does). */
+export function controlWord(v: number): number { return (v & 0x1f3f) | 0x40; }
+
 /** After fldcw/fldenv/frstor: ES and B follow the unmasked exceptions now pending. */
 function recheckPending(s: Int32Array): void {
   const pending = s[S.FSW]! & 0x3f & ~s[S.FCW]!;
@@ -208,8 +239,9 @@ function recheckPending(s: Int32Array): void {
 function fldMemory(cpu: Cpu, lin: number, fmt: MemFormat): void {
   const s = cpu.s;
   const m = loadOperand(cpu, lin, fmt, s[S.FCW]!);
+  if (!isEmpty(s, 7)) { if (overflow(s)) push(s, INDEFINITE); return; } // a stack fault comes before the operand's own exceptions
   status(s, m.flags, C1);
-  if (m.write) pushChecked(s, m.value);
+  if (m.write) push(s, m.value);
 }
 
 function fstMemory(cpu: Cpu, lin: number, fmt: MemFormat, popAfter: boolean): void {
@@ -234,6 +266,7 @@ function registerForm(cpu: Cpu, esc: number, reg: number, i: number, modrm: numb
       if (reg === 0) { // fld st(i)
         const v = operand(s, i);
         if (v === null && !underflow(s)) return;
+        if (v !== null) status(s, 0, C1);
         return pushChecked(s, v ?? INDEFINITE);
       }
       if (reg === 1) return fxch(s, i);
@@ -261,7 +294,7 @@ function registerForm(cpu: Cpu, esc: number, reg: number, i: number, modrm: numb
       if (reg === 0) { setTag(s, phys(s, i), TAG_EMPTY); return; } // ffree
       if (reg === 2 || reg === 3) { // fst / fstp st(i)
         let v = operand(s, 0);
-        if (v === null) { if (!underflow(s)) return; v = INDEFINITE; }
+        if (v === null) { if (!underflow(s)) return; v = INDEFINITE; } else status(s, 0, C1);
         setSt(s, i, v);
         if (reg === 3) pop(s);
         return;
@@ -298,13 +331,12 @@ function fxch(s: Int32Array, i: number): void {
 function fcmov(cpu: Cpu, cond: number, negate: boolean, i: number): void {
   const s = cpu.s, f = cpu.eflags();
   const holds = [(f & F.CF) !== 0, (f & F.ZF) !== 0, (f & (F.CF | F.ZF)) !== 0, (f & F.PF) !== 0][cond]! !== negate;
+  // Either register empty is a stack underflow, whatever the condition (C1 is otherwise left alone).
   const v = operand(s, i);
-  if (v === null) {
-    if (!underflow(s)) return;
-    setSt(s, 0, INDEFINITE);
+  if (v === null || isEmpty(s, 0)) {
+    if (underflow(s)) setSt(s, 0, INDEFINITE);
     return;
   }
-  status(s, 0, C1);
   if (holds) setSt(s, 0, v);
 }
 
@@ -312,7 +344,7 @@ type Unary = (a: F80, cw: number) => X87Result;
 
 function unary(s: Int32Array, fn: Unary, ccMask = C1): void {
   const a = operand(s, 0);
-  if (a === null) { if (underflow(s)) setSt(s, 0, INDEFINITE); return; }
+  if (a === null) { if (underflow(s, ccMask)) setSt(s, 0, INDEFINITE); return; }
   const r = fn(a, s[S.FCW]!);
   status(s, r.flags, ccMask);
   if (r.write) setSt(s, 0, r.value);
@@ -356,15 +388,22 @@ function d9Special(cpu: Cpu, modrm: number, cw: number): void {
 
 function prem(s: Int32Array, ieee: boolean): void {
   const a = operand(s, 0), b = operand(s, 1);
-  if (a === null || b === null) { if (underflow(s)) setSt(s, 0, INDEFINITE); return; }
+  if (a === null || b === null) { if (underflow(s, C1 | C2)) setSt(s, 0, INDEFINITE); return; }
   const r = remainder(a, b, s[S.FCW]!, ieee);
-  status(s, r.flags, CC);
+  // Without a quotient (an invalid or NaN operand, a divisor of 0, an infinite dividend, an unmasked DE;
+  // a finite dividend over an infinite divisor has quotient 0)
+  // the host keeps C0 and C3 and clears C1 and C2.
+  const ca = classify(a), cb = classify(b);
+  const finite = (c: Cls) => c === Cls.Normal || c === Cls.Denormal || c === Cls.PseudoDenormal || c === Cls.Zero;
+  const quotient = finite(ca) && (cb === Cls.Infinity || (finite(cb) && cb !== Cls.Zero)) && r.write && !(r.flags & IE);
+  status(s, r.flags, quotient ? CC : C1 | C2);
   if (r.write) setSt(s, 0, r.value);
 }
 
 function fxtract(s: Int32Array): void {
   const a = operand(s, 0);
-  if (a === null) { if (underflow(s)) { setSt(s, 0, INDEFINITE); pushChecked(s, INDEFINITE); } return; }
+  if (a === null) { if (underflow(s, C1)) { setSt(s, 0, INDEFINITE); pushChecked(s, INDEFINITE); } return; }
+  if (!isEmpty(s, 7)) { if (overflow(s)) { setSt(s, 0, INDEFINITE); push(s, INDEFINITE); } return; } // the push would overflow: checked first
   const r = extract(a, s[S.FCW]!);
   status(s, r.flags, C1);
   if (!r.write) return;
@@ -374,7 +413,8 @@ function fxtract(s: Int32Array): void {
 
 function fptan(s: Int32Array): void {
   const a = operand(s, 0);
-  if (a === null) { if (underflow(s)) { setSt(s, 0, INDEFINITE); pushChecked(s, INDEFINITE); } return; }
+  if (a === null) { if (underflow(s, C1 | C2)) { setSt(s, 0, INDEFINITE); pushChecked(s, INDEFINITE); } return; }
+  if (!isEmpty(s, 7)) { if (overflow(s, C1 | C2)) { setSt(s, 0, INDEFINITE); push(s, INDEFINITE); } return; } // the push would overflow: checked first
   const r = ptan(a, s[S.FCW]!);
   status(s, r.flags, C1 | C2);
   if (!r.write || (r.flags & C2)) return;
@@ -384,10 +424,17 @@ function fptan(s: Int32Array): void {
 
 function fsincos(s: Int32Array): void {
   const a = operand(s, 0);
-  if (a === null) { if (underflow(s)) { setSt(s, 0, INDEFINITE); pushChecked(s, INDEFINITE); } return; }
+  if (a === null) { if (underflow(s, C1 | C2)) { setSt(s, 0, INDEFINITE); pushChecked(s, INDEFINITE); } return; }
+  if (!isEmpty(s, 7)) { if (overflow(s, C1 | C2)) { setSt(s, 0, INDEFINITE); push(s, INDEFINITE); } return; } // the push would overflow: checked first
   const r = sincos(a, s[S.FCW]!);
   status(s, r.flags, C1 | C2);
   if (!r.write || (r.flags & C2)) return;
   setSt(s, 0, r.sin);
   pushChecked(s, r.cos);
+}
+
+/** A NaN or an unsupported encoding: an invalid operand outranks a denormal one. */
+function isNaNLike(v: F80): boolean {
+  const c = classify(v);
+  return c === Cls.QNaN || c === Cls.SNaN || c === Cls.Unsupported;
 }

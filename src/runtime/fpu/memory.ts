@@ -6,7 +6,7 @@
 import { type Cpu } from '../cpu.js';
 import {
   f80FromBytes, f80ToBytes, loadFloat32, loadFloat64, loadInt, loadInt64, loadBcd, storeFloat32, storeFloat64,
-  storeInt, storeBcd, type F80,
+  storeInt, storeBcd, f80, IE, QUIET_BIT, type F80,
 } from '../x87/index.js';
 
 export const enum MemFormat { F32, F64, F80, I16, I32, I64, Bcd }
@@ -38,8 +38,23 @@ function bytesOf(v: bigint, n: number): Uint8Array {
   return out;
 }
 
-/** Reads an operand as an 80-bit value; `write` false when an unmasked exception stops the instruction. */
-export function loadOperand(cpu: Cpu, lin: number, fmt: MemFormat, cw: number): { value: F80; flags: number; write: boolean } {
+export interface LoadedOperand {
+  /** The value as FLD pushes it (an SNaN quieted). */
+  value: F80;
+  /** The same with an SNaN left signalling, for an arithmetic or compare operand (which raises IE itself). */
+  raw: F80;
+  flags: number;
+  write: boolean;
+}
+
+/** Reads an operand as an 80-bit value; `write` false when an unmasked exception stops FLD. */
+export function loadOperand(cpu: Cpu, lin: number, fmt: MemFormat, cw: number): LoadedOperand {
+  const r = convert(cpu, lin, fmt, cw);
+  const snan = (fmt === MemFormat.F32 || fmt === MemFormat.F64) && (r.flags & IE) !== 0;
+  return { ...r, raw: snan ? f80(r.value.sign, r.value.exp, r.value.mant & ~QUIET_BIT) : r.value };
+}
+
+function convert(cpu: Cpu, lin: number, fmt: MemFormat, cw: number): { value: F80; flags: number; write: boolean } {
   const b = readBytes(cpu, lin, SIZE[fmt]!);
   switch (fmt) {
     case MemFormat.F32: return loadFloat32(b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24), cw);

@@ -31,7 +31,8 @@ function addSigned(a: F80, b: F80, bsign: 0 | 1, cw: number): X87Result {
   if (cb === Cls.Infinity) return result(inf(bsign), dn.flags);
   const p = precisionOf(cw);
   if (ca === Cls.Zero && cb === Cls.Zero) {
-    // SDM vol. 1, 4.8.3.4 (table 4-?): opposite zeros sum to +0, or -0 when rounding down.
+    // SDM vol. 1, 4.8.3.4 and FADD's result table: opposite zeros sum to
+    // +0, or -0 when rounding down.
     const s = a.sign === bsign ? a.sign : roundingOf(cw) === RC_DOWN ? 1 : 0;
     return result(zero(s), dn.flags);
   }

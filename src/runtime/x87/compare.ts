@@ -1,4 +1,4 @@
-// FCOM/FUCOM/FTST/FXAM (SDM vol. 2A/2B, their tables 3-21 and 3-?):
+// FCOM/FUCOM/FTST/FXAM (SDM vol. 2A, their condition code tables):
 // condition codes C3/C2/C0 for a comparison, or the class of a value.
 // FCOMI/FUCOMI put the same relation in ZF/PF/CF; that mapping is the
 // caller's.

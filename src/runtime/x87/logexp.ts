@@ -1,7 +1,7 @@
 // FPATAN, F2XM1, FYL2X and FYL2XP1 (SDM vol. 2A, their pages and special
 // value tables). Each is evaluated to ~200 bits and rounded once per RC (no
 // precision control), so results are within an ulp of the host's.
-import { Cls, ONE, bitLength, classify, inf, unpack, zero, type F80 } from './float80.js';
+import { Cls, ONE, bitLength, classify, inf, negate, unpack, zero, type F80 } from './float80.js';
 import {
   FIX, LN2, ONE_BF, PI, addBF, atanRatio, atanhRatio, bf, bfFromF80, bfFromInt, divBF, expm1Ratio, fromFix, ilogb,
   mulBF, subBF, toFix, type BigF,
@@ -68,7 +68,7 @@ export function patan(y: F80, x: F80, cw: number): X87Result {
   if (dn.stop) return dn.stop;
   const sy = y.sign;
   const xneg = x.sign === 1;
-  // SDM vol. 2A, FPATAN, table 3-?: the special values.
+  // SDM vol. 2A, FPATAN's table of results: the special values.
   if (cy === Cls.Zero) return xneg ? rounded(withSign(PI, sy), cw, dn.flags) : result(zero(sy), dn.flags);
   if (cy === Cls.Infinity) {
     if (cx === Cls.Infinity) return rounded(withSign(xneg ? PI_3_4 : PI_4, sy), cw, dn.flags);
@@ -88,7 +88,7 @@ export function f2xm1(x: F80, cw: number): X87Result {
   const special = checkNaNs1(x, cx, cw);
   if (special) return special;
   if (cx === Cls.Zero) return result(x);
-  if (cx === Cls.Infinity) return result(x.sign ? { sign: 1, exp: ONE.exp, mant: ONE.mant } : x);
+  if (cx === Cls.Infinity) return result(x.sign ? negate(ONE) : x); // 2^-inf - 1 = -1
   const dn = denormalCheck(cw, cx);
   if (dn.stop) return dn.stop;
   if (x.exp >= ONE.exp && !(x.exp === ONE.exp && x.mant === ONE.mant)) {
@@ -142,11 +142,11 @@ export function yl2x(y: F80, x: F80, cw: number): X87Result {
     if (dn.stop) return dn.stop;
     return result(inf(y.sign), dn.flags);
   }
-  const dn = denormalCheck(cw, cy, cx);
   const isOne = x.exp === ONE.exp && x.mant === ONE.mant;
-  if (isOne && cy === Cls.Infinity) return invalid(cw, dn.stop ? 0 : dn.flags);
+  if (isOne && cy === Cls.Infinity) return invalid(cw); // inf * log2(1) = inf * 0
+  const dn = denormalCheck(cw, cy, cx);
   if (dn.stop) return dn.stop;
-  const below = x.exp < ONE.exp || (x.exp === 0); // 0 < x < 1
+  const below = x.exp < ONE.exp; // 0 < x < 1
   if (isOne) return result(zero(y.sign), dn.flags);
   if (cy === Cls.Infinity) return result(inf((y.sign ^ (below ? 1 : 0)) as 0 | 1), dn.flags);
   if (cy === Cls.Zero) return result(zero((y.sign ^ (below ? 1 : 0)) as 0 | 1), dn.flags);

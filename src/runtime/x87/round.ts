@@ -63,7 +63,7 @@ export function maxFinite(sign: 0 | 1, p: number): F80 {
   return f80(sign, 0x7ffe, ones << BigInt(64 - p));
 }
 
-/** Masked overflow (SDM vol. 1, 4.9.1.4, table 4-10): infinity or the largest finite value. */
+/** Masked overflow (SDM vol. 1, 4.9.1.4): infinity or the largest finite value, per RC and sign. */
 export function overflowResult(sign: 0 | 1, p: number, rc: number): X87Result {
   const toInf = rc === RC_NEAREST || (rc === RC_UP && sign === 0) || (rc === RC_DOWN && sign === 1);
   return toInf ? result(inf(sign), OE | PE | C1) : result(maxFinite(sign, p), OE | PE);
