@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Guest MIPS on the CPU-bound bench kernels (bench/guests), with translation
-// cost and generated code size. Usage: npm run bench [-- --runs N] [-- names...]
+// cost and generated code size; then the same with paging on (32-bit and PAE). Usage: npm run bench [-- --runs N] [-- names...]
 // Each kernel runs in a fresh machine; the median of N runs is reported.
 import { readFileSync, readdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -19,11 +19,11 @@ for (let i = 0; i < args.length; i++) {
 }
 const kernels = (names.length ? names : readdirSync(binDir).filter((f) => f.endsWith('.elf')).map((f) => f.slice(0, -4))).sort();
 
-function runOnce(name) {
+function runOnce(name, cmdline = '') {
   const file = join(binDir, `${name}.elf`);
   let out = '';
   const m = new Machine({ memoryMiB: 64, serialOut: (b) => { out += String.fromCharCode(b); } });
-  m.loadMultiboot(file, readFileSync(file), '');
+  m.loadMultiboot(file, readFileSync(file), cmdline);
   m.exec.clock = () => performance.now();
   const t0 = performance.now();
   const r = m.run();
@@ -55,3 +55,24 @@ for (const r of rows) {
 }
 const geo = Math.exp(rows.reduce((a, r) => a + Math.log(r.mips), 0) / rows.length);
 console.log(`geometric mean: ${geo.toFixed(1)} MIPS`);
+
+// The same kernels with paging on (bench/guests/paging.h: 64 MiB identity-mapped with 4 KiB pages),
+// under 32-bit paging and under PAE: what address translation costs the JIT's memory path.
+const modes = ['paging=32', 'paging=pae'];
+console.log(`with paging (median of ${runs}): kernel, MIPS without, with 32-bit paging, with PAE`);
+const paged = modes.map(() => []);
+for (const r of rows) {
+  const mips = modes.map((mode, k) => {
+    const xs = [];
+    for (let i = 0; i < runs; i++) {
+      const p = runOnce(r.name, mode);
+      if (p.checksum !== r.checksum) throw new Error(`${r.name} ${mode}: checksum ${p.checksum}, without paging ${r.checksum}`);
+      xs.push(p.mips);
+    }
+    paged[k].push(median(xs));
+    return median(xs);
+  });
+  console.log(`${r.name.padEnd(8)} ${pad(r.mips.toFixed(1), 7)} ${pad(mips[0].toFixed(1), 7)} ${pad(mips[1].toFixed(1), 7)}`);
+}
+const geoOf = (xs) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+console.log(`geometric mean: ${geo.toFixed(1)} without, ${geoOf(paged[0]).toFixed(1)} 32-bit paging, ${geoOf(paged[1]).toFixed(1)} PAE MIPS`);

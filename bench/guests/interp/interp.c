@@ -6,6 +6,7 @@
  * Prints "BENCH interp checksum=<hex>" then "BENCH done"; exits 0 (1 on a
  * bad opcode). */
 #include "rt.h"
+#include "../paging.h"
 
 #define LIMIT 17500
 
@@ -105,6 +106,7 @@ static int run(const u32 *prog)
 
 int main(void)
 {
+    (void)bench_paging(rt_cmdline()); /* "paging=32" or "paging=pae": the same loops with paging on */
     assemble();
     locals[LIM] = LIMIT;
     if (run(code))

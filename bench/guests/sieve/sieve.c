@@ -3,6 +3,7 @@
  * large stride, a word-clearing loop and a counting loop.
  * Prints "BENCH sieve checksum=<hex>" then "BENCH done"; exits 0. */
 #include "rt.h"
+#include "../paging.h"
 
 #define MAX_LIMIT (1u << 21)
 #define ROUNDS 22
@@ -40,6 +41,7 @@ static u32 sieve(u32 limit, u32 *count)
 
 int main(void)
 {
+    (void)bench_paging(rt_cmdline()); /* "paging=32" or "paging=pae": the same loops with paging on */
     u32 sum = 0;
     for (u32 r = 0; r < ROUNDS; r++) {
         u32 count;
