@@ -230,7 +230,7 @@ describe('reading a damaged snapshot: one UserError naming the file', () => {
     expect(parseError(future)).toBe(`snap.rw: snapshot format version ${SNAPSHOT_FORMAT_VERSION + 1}; this rewind86 reads version ${SNAPSHOT_FORMAT_VERSION}`);
     const zero = Buffer.from(good);
     zero.writeUInt32LE(0, 8);
-    expect(parseError(zero)).toMatch(/snapshot format version 0; this rewind86 reads version 1/);
+    expect(parseError(zero)).toMatch(new RegExp(`snapshot format version 0; this rewind86 reads version ${SNAPSHOT_FORMAT_VERSION}`));
   });
 
   it('a sealed file with a bad header: not JSON, missing or wrong fields, bad sizes', () => {

@@ -1,6 +1,6 @@
 // The PC: RAM, the CPU, the virtual clock and the devices (i8259A PIC pair,
-// i8254 PIT with port 0x61, MC146818 RTC/CMOS, 16550A UART on COM1, QEMU's
-// isa-debug-exit), with a kernel loaded. runUntil() is the one way time moves forward: it runs the CPU to
+// i8254 PIT with port 0x61, MC146818 RTC/CMOS, 16550A UART on COM1, the
+// FERR#/IRQ 13 latch, QEMU's isa-debug-exit), with a kernel loaded. runUntil() is the one way time moves forward: it runs the CPU to
 // an icount, firing timers at their exact icounts in between; what happens
 // when the CPU halts (warp to the next timer, or wait for input) is decided
 // by the caller, the replay layer, which is the only source of input.
@@ -11,6 +11,7 @@ import { Pic } from './pic.js';
 import { Pit } from './pit.js';
 import { Rtc } from './rtc.js';
 import { Uart } from './uart.js';
+import { FpuErrorLatch } from './fpu-error.js';
 import { loadMultiboot, type MultibootModule } from './multiboot.js';
 import { UserError } from './errors.js';
 import { VirtualClock, DEFAULT_ICOUNT_SHIFT, type ClockState } from './clock.js';
@@ -75,6 +76,8 @@ export class Machine {
   readonly pit: Pit;
   readonly rtc: Rtc;
   readonly com1: Uart;
+  /** x87 errors with CR0.NE clear: FERR# to IRQ 13, cleared by port 0xF0. */
+  readonly ferr: FpuErrorLatch;
   /** Every device with state, in the order snapshots save and load them. */
   readonly devices: Device[];
   private exitStatus: number | null = null;
@@ -99,7 +102,10 @@ export class Machine {
     this.rtc.attach(io);
     this.com1 = new Uart(this.clock, pic, { name: 'com1', output: opts.serialOut });
     this.com1.attach(io);
-    this.devices = [pic, this.pit, this.rtc, this.com1];
+    this.ferr = new FpuErrorLatch(pic);
+    this.ferr.attach(io);
+    cpu.onFpuError = () => this.ferr.signal();
+    this.devices = [pic, this.pit, this.rtc, this.com1, this.ferr];
     attachDebugExit(this.io, (status) => {
       this.exitStatus = status;
       this.exec.stop();

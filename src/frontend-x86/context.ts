@@ -109,6 +109,8 @@ export class Tcx {
       const bad = b.newLabel(), ok = b.newLabel();
       // A null selector leaves the segment unusable (P clear in the cache): any access is #GP(0).
       b.brcond(Cond.TstEq, this.get(S.ATTR + seg), this.c(0x80), bad);
+      // Reads through an execute-only code segment fault in protected mode (SDM vol. 3, 5.4.1); writes through CS fault in checkWritable.
+      if (seg === Seg.CS && (this.mode & ModeBit.Protected)) b.brcond(Cond.TstEq, this.get(S.ATTR + seg), this.c(0x02), bad);
       const lastOk = b.addi(this.get(S.LIMIT + seg), -(size - 1));
       b.brcond(Cond.Leu, offset, lastOk, ok);
       b.label(bad);

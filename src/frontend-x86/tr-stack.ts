@@ -73,7 +73,10 @@ export function trEnter(t: Tcx): void {
     t.push(frame, size);
   }
   t.writeReg(5, size, frame);
-  t.set(S.ESP, t.spAdd(t.get(S.ESP), -alloc));
+  const esp = t.spAdd(t.get(S.ESP), -alloc);
+  // The new stack pointer must lie inside SS (SDM vol. 2, ENTER: #SS(0)); flat stacks need no check.
+  if (alloc > 0) t.linear(2, t.stack32 ? esp : b.ext16u(esp), size);
+  t.set(S.ESP, esp);
 }
 
 export function trLeave(t: Tcx): void {

@@ -11,7 +11,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { UserError } from '../devices/index.js';
 
 export const LOG_MAGIC = 'RW86LOG\0';
-export const LOG_FORMAT_VERSION = 1;
+export const LOG_FORMAT_VERSION = 2; // 2: checkpoint hashes cover the x87 state
 
 export const enum EventType {
   /** Bytes typed into COM1. */

@@ -22,7 +22,7 @@ import { Machine, UserError, type MachineCore, type MachineStop, type MachineSto
 import { type ImageIdentity, type LogHeader, type ParsedLog } from './log.js';
 
 export const SNAPSHOT_MAGIC = 'RW86SNAP';
-export const SNAPSHOT_FORMAT_VERSION = 1;
+export const SNAPSHOT_FORMAT_VERSION = 2; // 2: the CPU state grew the x87 registers, the machine the FERR# latch
 
 const PREFIX = 24;
 const HASH_BYTES = 32;

@@ -188,7 +188,8 @@ export class Cpu {
       const attr = s[S.ATTR + i];
       // Flat: base 0, limit 4 GiB, present, and (but for CS) a writable expand-up data segment,
       // so generated code needs neither a limit nor a rights check.
-      const usable = i === 1 ? (attr & 0x80) !== 0 : (attr & 0x9e) === 0x92;
+      // CS must be readable too, so that data reads through it need no check (execute-only code: 5.4.1).
+      const usable = i === 1 ? (attr & 0x82) === 0x82 : (attr & 0x9e) === 0x92;
       if (s[S.BASE + i] === 0 && s[S.LIMIT + i] === -1 && usable) m |= 1 << (FLAT_SHIFT + i);
     }
     if (m !== this.mode) {

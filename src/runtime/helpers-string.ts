@@ -44,9 +44,10 @@ function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, r
     if (srcChecked) checkSegmentAccess(s, seg, off, size);
     return (srcBase + off) | 0;
   };
+  const dstWrite = op === StrOp.Movs || op === StrOp.Stos || op === StrOp.Ins;
   const dstAddr = () => {
     const off = a16 ? s[S.EDI] & 0xffff : s[S.EDI];
-    if (dstChecked) checkSegmentAccess(s, Seg.ES, off, size);
+    if (dstChecked) checkSegmentAccess(s, Seg.ES, off, size, dstWrite);
     return (dstBase + off) | 0;
   };
   const compare = (a: number, b: number) => {

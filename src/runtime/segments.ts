@@ -34,11 +34,14 @@ function gp(err: number): Fault { return new Fault(VEC.GP, err & 0xffff, -1); }
 /**
  * Whether [offset, offset + size) lies inside segment `seg` (SDM vol. 3,
  * 5.3): below the limit for an expand-up segment; above it, up to 64 KiB or
- * 4 GiB by the B bit, for an expand-down data segment; never for an unusable one.
+ * 4 GiB by the B bit, for an expand-down data segment; never for an unusable
+ * one; and in protected mode whether the segment's type allows the access (5.4.1).
  */
-export function segmentAccessOk(s: Int32Array, seg: number, offset: number, size: number): boolean {
+export function segmentAccessOk(s: Int32Array, seg: number, offset: number, size: number, write = false): boolean {
   const attr = s[S.ATTR + seg]!;
   if (!(attr & 0x80)) return false;
+  // Rights, in protected mode: writes need a writable data segment, reads anything but execute-only code.
+  if (s[S.CR0]! & 1 && (write ? (attr & 0x1a) !== 0x12 : (attr & 0x1a) === 0x18)) return false;
   const first = offset >>> 0, last = first + size - 1;
   const limit = s[S.LIMIT + seg]! >>> 0;
   if ((attr & 0x1c) === 0x14) return first > limit && last <= (attr & 0x4000 ? 0xffffffff : 0xffff);
@@ -46,8 +49,8 @@ export function segmentAccessOk(s: Int32Array, seg: number, offset: number, size
 }
 
 /** #GP(0), or #SS(0) for the stack segment, unless segmentAccessOk. */
-export function checkSegmentAccess(s: Int32Array, seg: number, offset: number, size: number): void {
-  if (!segmentAccessOk(s, seg, offset, size)) throw new Fault(seg === Seg.SS ? VEC.SS : VEC.GP, 0, -1);
+export function checkSegmentAccess(s: Int32Array, seg: number, offset: number, size: number, write = false): void {
+  if (!segmentAccessOk(s, seg, offset, size, write)) throw new Fault(seg === Seg.SS ? VEC.SS : VEC.GP, 0, -1);
 }
 
 /** Reads the descriptor a selector names; #GP(selector) when it lies outside its table. */

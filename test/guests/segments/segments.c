@@ -1,0 +1,418 @@
+/* segments: protected-mode segment limits and access rights on data
+ * accesses (Intel SDM vol. 3A 3.4.5, 5.3 limit checking, 5.4-5.5 type
+ * checking; vol. 2 for the string instructions, PUSH, PUSHA, CALL, ENTER).
+ *
+ * Loads its own GDT (test data segments with small limits: expand-up with
+ * G=0 and G=1, expand-down with B=1 and B=0 and G=1, read-only data,
+ * readable and execute-only code; TSSes), its own IDT (interrupt gates, and
+ * task gates for #DF and, while the stack checks run, #SS) and runs, at
+ * CPL 0, the checks of cases.c: accesses of 1, 2 and 4 bytes just inside,
+ * straddling and past the limits of each segment through DS, ES, FS, GS
+ * and SS (#GP(0), and #SS(0) for SS), pushes, CALL, PUSHA and ENTER at the
+ * bottom of an expand-down stack segment (through the #SS task, so the
+ * fault is not delivered onto that stack), string instructions that run
+ * past a limit after k iterations (ECX, ESI, EDI show exactly k; the
+ * handler can raise the limit and the instruction completes), null
+ * selectors, read-only and code segments.
+ *
+ * Prints one line per check,
+ *     PASS name: key=value ...    or    FAIL name: expected key=value ... got key=value ...
+ * (SKIP name: ... see below), then "segments: N passed, M failed, K skipped",
+ * and exits with M. EIPs appear as the labels of access.S (at_<routine>),
+ * data offsets in hex (for the base-0 stack segment: ss_area+0x..).
+ *
+ * SKIP: QEMU's TCG does not check segment limits, access rights or null
+ * selectors on data accesses (stack operations included). The guest probes
+ * once (a read past a 4 KiB DS limit); if that does not fault, a check that
+ * expects such a fault and got none prints SKIP. With "strict" on the
+ * kernel command line they count as failures instead.
+ */
+#include "rt.h"
+#include "multiboot.h"
+#include "segments.h"
+
+/* ---------------- descriptor tables and tasks ---------------- */
+
+static u64 seg_desc(u32 base, u32 limit, u8 access, u8 flags)
+{
+    return (u64)(limit & 0xffff) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
+           ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
+}
+
+static u64 gate_desc(u32 offset, u16 sel, u8 type_attr)
+{
+    return (u64)(offset & 0xffff) | ((u64)sel << 16) | ((u64)type_attr << 40) | ((u64)(offset >> 16) << 48);
+}
+
+static u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
+static u64 idt[32] __attribute__((aligned(8)));
+struct __attribute__((packed)) dtr { u16 limit; u32 base; };
+
+u8 arena[ARENA_SIZE] __attribute__((aligned(4096)));
+u8 ss_area[SS_AREA] __attribute__((aligned(4096)));
+struct tss32 tss_main, tss_ss, tss_df __attribute__((aligned(128)));
+
+extern const u32 isr_stubs[32];
+extern char ss_task_entry[], df_task_entry[], ss_task_stack_top[], df_task_stack_top[];
+
+static void tss_task_init(struct tss32 *t, const void *eip, const void *stack_top)
+{
+    u8 *p = (u8 *)t;
+    for (u32 i = 0; i < sizeof *t; i++)
+        p[i] = 0;
+    t->cr3 = read_cr3();
+    t->eip = (u32)eip;
+    t->eflags = 0x2;
+    t->esp = (u32)stack_top;
+    t->cs = SEL_KCODE;
+    t->ss = t->ds = t->es = t->fs = t->gs = SEL_KDATA;
+    t->iomap = sizeof *t;
+}
+
+u8 gdt_access_byte(u32 sel)
+{
+    return (u8)(gdt[sel >> 3] >> 40);
+}
+
+/* Access bytes: 0x80 P | 0x10 S | type (vol. 3A 3.4.5.1, table 3-1);
+ * flags: 0x8 G, 0x4 D/B. */
+static void tables_init(void)
+{
+    gdt[0] = 0;
+    gdt[SEL_KCODE >> 3] = seg_desc(0, 0xfffff, 0x9a, 0xc);
+    gdt[SEL_KDATA >> 3] = seg_desc(0, 0xfffff, 0x92, 0xc);
+    gdt[SEL_UP >> 3] = seg_desc(BASE_A, 0xfff, 0x92, 0x4);
+    gdt[SEL_UP_G >> 3] = seg_desc(BASE_A, 0, 0x92, 0xc);
+    gdt[SEL_DN32 >> 3] = seg_desc(BASE_A, 0xfff, 0x96, 0x4);
+    gdt[SEL_DN16 >> 3] = seg_desc(BASE_A, 0xfff, 0x97, 0x0);
+    gdt[SEL_DN_G >> 3] = seg_desc(BASE_A, 0, 0x96, 0xc);
+    gdt[SEL_RO >> 3] = seg_desc(BASE_A, 0xffff, 0x90, 0x4);
+    gdt[SEL_CODE_R >> 3] = seg_desc(BASE_A, 0xffff, 0x9a, 0x4);
+    gdt[SEL_CODE_XO >> 3] = seg_desc(0, 0xfffff, 0x98, 0xc);
+    gdt[SEL_UP_B >> 3] = seg_desc(BASE_B, 0xfff, 0x92, 0x4);
+    gdt[SEL_BIG >> 3] = seg_desc(BASE_A, 0xffff, 0x92, 0x4);
+    gdt[SEL_BIG_B >> 3] = seg_desc(BASE_B, 0xffff, 0x92, 0x4);
+    /* ss_area is page aligned: limit (x << 12) | 0xfff = ss_area + 0xfff. */
+    gdt[SEL_SSDN >> 3] = seg_desc(0, SSDN_LIMIT >> 12, 0x96, 0xc);
+    gdt[SEL_ACC >> 3] = seg_desc(0, 0xfffff, 0x92, 0xc);
+    gdt[SEL_NP >> 3] = seg_desc(0, 0xfffff, 0x12, 0xc);
+    tss_task_init(&tss_ss, ss_task_entry, ss_task_stack_top);
+    tss_task_init(&tss_df, df_task_entry, df_task_stack_top);
+    tss_main.cr3 = read_cr3();
+    tss_main.iomap = sizeof tss_main;
+    gdt[SEL_TSS >> 3] = seg_desc((u32)&tss_main, sizeof tss_main - 1, 0x89, 0);
+    gdt[SEL_TSS_SS >> 3] = seg_desc((u32)&tss_ss, sizeof tss_ss - 1, 0x89, 0);
+    gdt[SEL_TSS_DF >> 3] = seg_desc((u32)&tss_df, sizeof tss_df - 1, 0x89, 0);
+
+    struct dtr g = { sizeof gdt - 1, (u32)gdt };
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp %1, $1f\n"
+                     "1:\n\t"
+                     "movl %2, %%eax\n\t"
+                     "movl %%eax, %%ds\n\t"
+                     "movl %%eax, %%es\n\t"
+                     "movl %%eax, %%fs\n\t"
+                     "movl %%eax, %%gs\n\t"
+                     "movl %%eax, %%ss\n\t"
+                     "movl %3, %%eax\n\t"
+                     "ltr %%ax"
+                     : : "m"(g), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_TSS) : "eax", "memory");
+
+    for (int v = 0; v < 32; v++)
+        idt[v] = gate_desc(isr_stubs[v], SEL_KCODE, 0x8e);    /* interrupt gate, DPL 0 */
+    idt[8] = gate_desc(0, SEL_TSS_DF, 0x85);                  /* task gate (vol. 3A 6.12.2) */
+    struct dtr i = { sizeof idt - 1, (u32)idt };
+    __asm__ volatile("lidt %0" : : "m"(i) : "memory");
+}
+
+void ss_gate_task(int on)
+{
+    idt[VEC_SS] = on ? gate_desc(0, SEL_TSS_SS, 0x85) : gate_desc(isr_stubs[VEC_SS], SEL_KCODE, 0x8e);
+}
+
+/* ---------------- the exception handlers' C side ---------------- */
+
+struct exc_record exc;
+u32 exc_count;
+u32 recover_eip, fell_through, ss_esp, restart_sreg, restart_sel;
+u32 sres[8];
+struct sargs sargs;
+extern u32 trig_esp;
+
+void arm(void)
+{
+    exc_count = 0;
+    fell_through = 0;
+    struct exc_record z = { 0 };
+    exc = z;
+    exc.vec = NO_VEC;
+    for (int i = 0; i < 8; i++)
+        sres[i] = 0;
+}
+
+/* Called by isr_common (interrupt gates). */
+void exc_dispatch(struct frame *f)
+{
+    if (++exc_count == 1) {
+        exc.vec = f->vec;
+        exc.err = f->err;
+        exc.eip = f->eip;
+        exc.cs = f->cs & 0xffff;
+        exc.eflags = f->eflags;
+        exc.eax = f->eax;
+        exc.ecx = f->ecx;
+        exc.esi = f->esi;
+        exc.edi = f->edi;
+        exc.ebp = f->ebp;
+        exc.esp = 0;
+        exc.ss = 0;
+        exc.ds = f->ds & 0xffff;
+        exc.es = f->es & 0xffff;
+    }
+    if (exc_count > 4 || !recover_eip) {
+        rt_printf("segments: UNEXPECTED exception vec=%u err=0x%x eip=0x%08x cs=0x%x eflags=0x%08x\n", f->vec,
+                  f->err, f->eip, f->cs & 0xffff, f->eflags);
+        rt_exit(127);
+    }
+    if (restart_sreg && exc_count == 1 && f->vec == VEC_GP) {
+        /* Raise the limit and let the instruction run again from where it
+         * stopped (vol. 2, REP: the registers allow it to be resumed). */
+        if (restart_sreg == 1)
+            f->ds = restart_sel;
+        else
+            f->es = restart_sel;
+        return;
+    }
+    f->eip = recover_eip;
+    f->cs = SEL_KCODE;
+    f->eflags &= ~0x400u;                   /* DF */
+    f->ds = f->es = f->fs = f->gs = SEL_KDATA;
+}
+
+/* Called in the #SS task (stubs.S: ss_task_entry) with the error code; the
+ * faulting task's state is in tss_main. */
+void ss_task_record(u32 err)
+{
+    if (++exc_count == 1) {
+        exc.vec = VEC_SS;
+        exc.err = err;
+        exc.eip = tss_main.eip;
+        exc.cs = tss_main.cs;
+        exc.eflags = tss_main.eflags;
+        exc.eax = tss_main.eax;
+        exc.ecx = tss_main.ecx;
+        exc.esi = tss_main.esi;
+        exc.edi = tss_main.edi;
+        exc.ebp = tss_main.ebp;
+        exc.esp = tss_main.esp;
+        exc.ss = tss_main.ss;
+        exc.ds = tss_main.ds;
+        exc.es = tss_main.es;
+    }
+    if (exc_count > 4 || !recover_eip) {
+        rt_printf("segments: UNEXPECTED #SS (task gate) err=0x%x eip=0x%08x esp=0x%08x ss=0x%x\n", err,
+                  tss_main.eip, tss_main.esp, tss_main.ss);
+        rt_exit(127);
+    }
+    tss_main.eip = recover_eip;
+    tss_main.cs = SEL_KCODE;
+    tss_main.eflags &= ~0x400u;
+    tss_main.ss = tss_main.ds = tss_main.es = tss_main.fs = tss_main.gs = SEL_KDATA;
+    tss_main.esp = trig_esp;
+}
+
+void df_task_report(void)
+{
+    rt_printf("segments: UNEXPECTED #DF: eip=0x%08x esp=0x%08x ss=0x%x ds=0x%x es=0x%x eflags=0x%08x\n",
+              tss_main.eip, tss_main.esp, tss_main.ss, tss_main.ds, tss_main.es, tss_main.eflags);
+    rt_exit(126);
+}
+
+/* ---------------- bookkeeping ---------------- */
+
+#define MAX_KEYS 24
+static int n_pass, n_fail, n_skip, strict, enforced;
+static struct {
+    char name[96];
+    int len, lc;
+    int n;
+    struct { const char *key, *sym; char kind; u32 want, got, base; } k[MAX_KEYS];
+} cur;
+
+int checks_enforced(void) { return enforced; }
+
+void begin(const char *name)
+{
+    cur.len = 0;
+    cur.name[0] = 0;
+    cur.n = 0;
+    cur.lc = 0;
+    name_str(name);
+}
+
+void name_str(const char *s)
+{
+    while (*s && cur.len < (int)sizeof cur.name - 1)
+        cur.name[cur.len++] = *s++;
+    cur.name[cur.len] = 0;
+}
+
+void name_hex(u32 v)
+{
+    char b[11];
+    int n = 0;
+    b[n++] = '0';
+    b[n++] = 'x';
+    int started = 0;
+    for (int sh = 28; sh >= 0; sh -= 4) {
+        u32 d = (v >> sh) & 0xf;
+        if (d || started || sh == 0) {
+            b[n++] = "0123456789abcdef"[d];
+            started = 1;
+        }
+    }
+    b[n] = 0;
+    name_str(b);
+}
+
+void limit_class(void) { cur.lc = 1; }
+
+static void add(const char *key, char kind, const char *sym, u32 want, u32 got, u32 base)
+{
+    if (cur.n < MAX_KEYS) {
+        cur.k[cur.n].key = key;
+        cur.k[cur.n].kind = kind;
+        cur.k[cur.n].sym = sym;
+        cur.k[cur.n].want = want;
+        cur.k[cur.n].got = got;
+        cur.k[cur.n].base = base;
+        cur.n++;
+    }
+}
+
+void want_x(const char *key, u32 want, u32 got) { add(key, 'x', 0, want, got, 0); }
+void want_u(const char *key, u32 want, u32 got) { add(key, 'u', 0, want, got, 0); }
+void want_sym(const char *key, const char *sym, u32 want, u32 got) { add(key, 's', sym, want, got, want); }
+void want_vec(u32 want, u32 got) { add("vec", 'v', 0, want, got, 0); }
+void want_off(const char *key, const char *sym, u32 base, u32 want, u32 got) { add(key, 'o', sym, want, got, base); }
+
+void want_exc(u32 vec, u32 err, const char *sym, const void *at)
+{
+    u32 got_vec = exc_count ? exc.vec : NO_VEC;
+    want_vec(vec, got_vec);
+    if (vec != NO_VEC) {
+        add("err", 'e', 0, err, exc_count ? exc.err : NO_VEC, 0);
+        want_sym("eip", sym, (u32)at, exc_count ? exc.eip : 0);
+    } else if (exc_count) {
+        add("err", 'e', 0, NO_VEC, exc.err, 0);
+        add("eip", 's', sym, 0, exc.eip, (u32)at);      /* where the unexpected one was */
+    }
+}
+
+static void print_value(int i, int wanted)
+{
+    u32 v = wanted ? cur.k[i].want : cur.k[i].got;
+    u32 w = cur.k[i].base;
+    rt_printf(" %s=", cur.k[i].key);
+    switch (cur.k[i].kind) {
+    case 'u': rt_printf("%u", v); break;
+    case 'v': if (v == NO_VEC) rt_puts("none"); else rt_printf("%u", v); break;
+    case 'e': if (v == NO_VEC) rt_puts("none"); else rt_printf("0x%x", v); break;
+    case 's':
+        if (v == 0)
+            rt_puts("none");
+        else if (v == w)
+            rt_puts(cur.k[i].sym);
+        else if (v > w && v - w < 0x1000)
+            rt_printf("%s+0x%x", cur.k[i].sym, v - w);
+        else if (v < w && w - v < 0x1000)
+            rt_printf("%s-0x%x", cur.k[i].sym, w - v);
+        else
+            rt_printf("0x%x", v);
+        break;
+    case 'o':
+        if (v >= w)
+            rt_printf("%s+0x%x", cur.k[i].sym, v - w);
+        else
+            rt_printf("%s-0x%x", cur.k[i].sym, w - v);
+        break;
+    default: rt_printf("0x%x", v); break;
+    }
+}
+
+void end(void)
+{
+    int ok = 1;
+    for (int i = 0; i < cur.n; i++)
+        if (cur.k[i].want != cur.k[i].got)
+            ok = 0;
+    if (!ok && cur.lc && exc_count == 0 && !enforced && !strict) {
+        n_skip++;
+        rt_printf("SKIP %s: no exception (segment limit/rights checks on data accesses not enforced)\n", cur.name);
+        return;
+    }
+    if (ok) {
+        n_pass++;
+        rt_printf("PASS %s:", cur.name);
+        for (int i = 0; i < cur.n; i++)
+            print_value(i, 0);
+    } else {
+        n_fail++;
+        rt_printf("FAIL %s: expected", cur.name);
+        for (int i = 0; i < cur.n; i++)
+            if (cur.k[i].want != cur.k[i].got)
+                print_value(i, 1);
+        rt_puts(" got");
+        for (int i = 0; i < cur.n; i++)
+            if (cur.k[i].want != cur.k[i].got)
+                print_value(i, 0);
+    }
+    rt_putc('\n');
+}
+
+static int cmdline_has(const char *word)
+{
+    const char *s = rt_cmdline();
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        const char *w = word;
+        const char *t = s;
+        while (*w && *t == *w)
+            t++, w++;
+        if (!*w && (*t == ' ' || *t == 0))
+            return 1;
+        while (*s && *s != ' ')
+            s++;
+    }
+    return 0;
+}
+
+void run_probe(void)
+{
+    arm();
+    ds_rd1(SEL_UP, 0x1000, 0);
+    enforced = exc_count == 1 && exc.vec == VEC_GP;
+    rt_printf("segment limit/rights checks on data accesses: %s%s\n",
+              enforced ? "enforced" : "not enforced (as in QEMU TCG)", strict ? ", strict mode: required" : "");
+}
+
+int main(void)
+{
+    outb(0x21, 0xff);           /* mask every 8259 IRQ */
+    outb(0xa1, 0xff);
+    rt_puts("segments: protected-mode segment limits and access rights\n");
+    tables_init();
+    strict = cmdline_has("strict");
+
+    run_probe();
+    run_expand_up_checks();
+    run_expand_down_checks();
+    run_stack_segment_checks();
+    run_string_checks();
+    run_null_checks();
+    run_rights_checks();
+
+    rt_printf("segments: %d passed, %d failed, %d skipped\n", n_pass, n_fail, n_skip);
+    return n_fail;
+}
