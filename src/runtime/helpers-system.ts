@@ -104,6 +104,7 @@ export function movFromDr(cpu: Cpu, dr: number, insn: number): number {
 /** CR4 bits this CPU has: TSD, DE, PSE, PAE, PGE. */
 const CR4_SUPPORTED = 0x04 | 0x08 | 0x10 | 0x20 | 0x80;
 
+const MSR_APIC_BASE = 0x1b;
 const MSR_TSC = 0x10, MSR_SYSENTER_CS = 0x174, MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176;
 
 export function rdmsr(cpu: Cpu, insn: number): void {
@@ -115,6 +116,8 @@ export function rdmsr(cpu: Cpu, insn: number): void {
     case MSR_SYSENTER_CS: lo = s[S.SYSENTER_CS]; break;
     case MSR_SYSENTER_ESP: lo = s[S.SYSENTER_ESP]; break;
     case MSR_SYSENTER_EIP: lo = s[S.SYSENTER_EIP]; break;
+    // IA32_APIC_BASE: the architectural base with the BSP flag, the APIC globally disabled (there is none; CPUID says so).
+    case MSR_APIC_BASE: lo = 0xfee00000 | 0x100; break;
     default: throw gp0(insn);
   }
   s[S.EAX] = lo;
@@ -129,6 +132,7 @@ export function wrmsr(cpu: Cpu, insn: number): void {
     case MSR_SYSENTER_ESP: s[S.SYSENTER_ESP] = s[S.EAX]; return;
     case MSR_SYSENTER_EIP: s[S.SYSENTER_EIP] = s[S.EAX]; return;
     case MSR_TSC: return; // writes to the TSC are ignored: it is a function of icount
+    case MSR_APIC_BASE: return; // no APIC to move or enable
     default: throw gp0(insn);
   }
 }
