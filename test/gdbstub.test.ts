@@ -141,9 +141,9 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
   }, 120_000);
 
 
-  // Snapshots every 173 instructions: the first write ends exactly at one (icount 173), so the search back
+  // Snapshots every 375 instructions: the first write ends exactly at one (icount 375), so the search back
   // must find a hit at the end of the interval before.
-  it.each([[[]], [['--snapshot-interval', '173']]])('a write watchpoint in a replay %j: continue stops after each write, reverse-continue goes back to the earlier one', async (extra: string[]) => {
+  it.each([[[]], [['--snapshot-interval', '375']]])('a write watchpoint in a replay %j: continue stops after each write, reverse-continue goes back to the earlier one', async (extra: string[]) => {
     const SORT = repoPath('bench/guests/bin/sort.elf');
     const addr = elfSymbols(readFileSync(SORT)).get('a')! + 20;
     const log = join(work, 'sort.log');
@@ -173,7 +173,7 @@ describe.skipIf(!HAVE_GDB)('gdbstub with gdb', () => {
     const w2 = section(out, 'W2');
     const m2 = new RegExp(`Old value = ${v1}\\s+New value = (-?\\d+)`).exec(w2);
     expect(m2).not.toBeNull();
-    expect(icountOf(w1)).toBe(173);
+    expect(icountOf(w1)).toBe(375);
     expect(icountOf(w2)).toBeGreaterThan(icountOf(w1));
     // Back to the first write: stopped just after it, where the forward continue stopped.
     const rc1 = section(out, 'RC1');
