@@ -64,7 +64,7 @@ describe('--initrd: multiboot modules', () => {
     writeFileSync(join(dir, 'm2.bin'), big.subarray(1));
     const changed = cli(['replay', 'mods.log']);
     expect(changed.status).toBe(1);
-    expect(changed.stderr).toMatch(/^rewind86: error: module \S+m2\.bin: not the file this log was recorded with\n$/);
+    expect(changed.stderr).toMatch(/^rewind86: error: initrd \S+m2\.bin: not the file this log was recorded with\n$/);
     writeFileSync(join(dir, 'm2.bin'), big);
   });
 

@@ -2,7 +2,7 @@
 // and the identity (size and SHA-256) of the guest images.
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { Machine, UserError, DEFAULT_ICOUNT_SHIFT, loadBios, loadMultiboot } from '../devices/index.js';
+import { Machine, UserError, DEFAULT_ICOUNT_SHIFT, loadBios, loadMultiboot, loadLinux, isBzImage, type MultibootModule } from '../devices/index.js';
 import { type ImageIdentity } from '../replay/index.js';
 import { readGuestFile } from './guest-file.js';
 
@@ -73,15 +73,15 @@ export function buildMachine(boot: BootImages, config: MachineConfig, startTimeM
     return { machine, images: [imageIdentity('bios', boot.bios, data)] };
   }
   const { data, modules } = readKernel(boot.kernel!, boot, config);
-  machine.loadMultiboot(boot.kernel!, data, config.append, modules);
-  return { machine, images: [imageIdentity('kernel', boot.kernel!, data), ...modules.map((m) => imageIdentity('module', m.file, m.data))] };
+  loadKernel(machine, boot.kernel!, data, config.append, modules);
+  return { machine, images: [imageIdentity('kernel', boot.kernel!, data), ...modules.map((m) => imageIdentity('initrd', m.file, m.data))] };
 }
 
 function readKernel(kernel: string, boot: BootImages, config: MachineConfig) {
   const data = readGuestFile(kernel, 'kernel');
   const modules = initrdItems(config.initrd).map((item, i) => {
     const file = boot.modules?.[i] ?? item.file;
-    return { file, data: readGuestFile(file, 'module'), cmdline: item.cmdline };
+    return { file, data: readGuestFile(file, 'initrd'), cmdline: item.cmdline };
   });
   return { data, modules };
 }
@@ -103,9 +103,9 @@ export function verifiedBootImages(rec: ImageIdentity, kernelOverride?: string, 
     throw new UserError(`${rec.role === 'bios' ? 'BIOS image' : 'kernel'} ${path}: not the image this log was recorded with (SHA-256 ${actual.sha256.slice(0, 16)}..., the log has ${rec.sha256.slice(0, 16)}...)`);
   }
   if (rec.role === 'bios') return { bios: path };
-  const modules = images.filter((i) => i.role === 'module').map((m) => {
-    if (imageIdentity('module', m.path, readGuestFile(m.path, 'module')).sha256 !== m.sha256) {
-      throw new UserError(`module ${m.path}: not the file this log was recorded with`);
+  const modules = images.filter((i) => i.role === 'initrd').map((m) => {
+    if (imageIdentity('initrd', m.path, readGuestFile(m.path, 'initrd')).sha256 !== m.sha256) {
+      throw new UserError(`initrd ${m.path}: not the file this log was recorded with`);
     }
     return m.path;
   });
@@ -122,7 +122,7 @@ export function mapFirmware(machine: Machine, boot: BootImages, config: MachineC
   if (boot.kernel) {
     const { data, modules } = readKernel(boot.kernel, boot, config);
     const file = boot.kernel;
-    machine.setBootImage(() => loadMultiboot(machine.cpu, { file, data, cmdline: config.append, modules }));
+    machine.setBootImage(() => kernelLoader(machine, file, data, config.append, modules)());
   }
 }
 
@@ -134,4 +134,20 @@ export function kernelIfAvailable(rec: ImageIdentity, images: ImageIdentity[]): 
     if (e instanceof UserError) return {};
     throw e;
   }
+}
+
+/** Loads a kernel of either kind: a Linux bzImage (its one initrd) or a multiboot ELF (its modules). */
+function loadKernel(machine: Machine, file: string, data: Uint8Array, cmdline: string, modules: MultibootModule[]): void {
+  const load = kernelLoader(machine, file, data, cmdline, modules);
+  machine.setBootImage(load);
+  load();
+}
+
+function kernelLoader(machine: Machine, file: string, data: Uint8Array, cmdline: string, modules: MultibootModule[]): () => void {
+  if (isBzImage(data)) {
+    if (modules.length > 1) throw new UserError('--initrd: a Linux kernel takes one initrd');
+    const initrd = modules[0];
+    return () => loadLinux(machine.cpu, { file, data, cmdline, initrd: initrd && { file: initrd.file, data: initrd.data } });
+  }
+  return () => loadMultiboot(machine.cpu, { file, data, cmdline, modules });
 }

@@ -9,3 +9,4 @@ export { Pic } from './pic.js';
 export { Pit } from './pit.js';
 export { Rtc } from './rtc.js';
 export { Uart } from './uart.js';
+export { loadLinux, isBzImage, type LinuxBootOptions } from './linux-boot.js';
