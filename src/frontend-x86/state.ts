@@ -22,6 +22,8 @@ export const S = {
   SYSENTER_CS: 66, SYSENTER_ESP: 67, SYSENTER_EIP: 68,
   /** Set by hlt; cleared when an interrupt arrives. */
   HALTED: 69,
+  /** Non-zero while the CPU makes implicit supervisor accesses (descriptor tables, the TSS) whatever the CPL (SDM vol. 3, 4.6). */
+  SYSACC: 70,
   /** x87 physical registers R0-R7, three slots each: sign << 15 | exponent, significand low and high 32 bits. */
   FPR: 80,
   /** x87 control word, status word (TOP in bits 11-13), tag word (2 bits per physical register). */

@@ -160,6 +160,20 @@ export class Cpu {
   }
 
   /**
+   * Runs `fn` with its memory accesses made as implicit supervisor accesses
+   * (descriptor tables, the TSS, the IDT: SDM vol. 3, 4.6), even at CPL 3.
+   */
+  supervisor<T>(fn: () => T): T {
+    const s = this.s;
+    s[S.SYSACC]++;
+    try {
+      return fn();
+    } finally {
+      s[S.SYSACC]--;
+    }
+  }
+
+  /**
    * Runs a multi-step state change (a far transfer, an interrupt, a task
    * switch) so that a fault partway leaves the registers as they were: the
    * instruction is then restarted or the fault delivered from a precise state.
@@ -169,7 +183,9 @@ export class Cpu {
     try {
       return fn();
     } catch (e) {
+      const cr2 = this.s[S.CR2];
       this.s.set(saved);
+      this.s[S.CR2] = cr2; // a page fault's address stays
       this.updatePaging(); // CPL and CR3 may have changed: the TLB goes
       this.updateMode();
       throw e;

@@ -161,7 +161,8 @@ function callGate(cpu: Cpu, gate: Descriptor, nextEip: number): void {
 /** Loads CS from a checked descriptor at privilege `cpl` and jumps to `offset` (#GP(0) past the limit). */
 export function enterCode(cpu: Cpu, sel: number, cd: Descriptor, offset: number, cpl: number): void {
   if ((offset >>> 0) > (cd.limit >>> 0)) throw new Fault(VEC.GP, 0, -1);
-  if (!(cd.attr & 1)) cpu.writeLinear8((cd.addr + 5) | 0, ((cd.hi >>> 8) | 1) & 0xff);
+  // The descriptor's accessed bit is not written for a CS loaded by a far transfer or an interrupt,
+  // as under QEMU: Linux maps its GDT read-only and returns to ring 3 through a never-accessed descriptor.
   cpu.setSegCache(Seg.CS, (sel & ~3) | cpl, cd.base, cd.limit, cd.attr | 1);
   cpu.s[S.EIP] = offset;
   cpu.updateMode();

@@ -66,7 +66,7 @@ function deliverOnce(cpu: Cpu, vector: number, errorCode: number, software: bool
   const gateErr = vector * 8 + 2 + (software ? 0 : 1);
   if (vector * 8 + 7 > (s[S.IDTR_LIMIT] >>> 0)) throw new Fault(VEC.GP, gateErr, -1);
   const addr = (s[S.IDTR_BASE] + vector * 8) | 0;
-  const lo = cpu.readLinear32(addr), hi = cpu.readLinear32(addr + 4);
+  const lo = cpu.supervisor(() => cpu.readLinear32(addr)), hi = cpu.supervisor(() => cpu.readLinear32(addr + 4));
   const type = (hi >>> 8) & 0x1f;
   const gateDpl = (hi >>> 13) & 3;
   if (type !== 0x0e && type !== 0x0f && type !== 0x06 && type !== 0x07 && type !== 0x05) throw new Fault(VEC.GP, gateErr, -1);
@@ -125,7 +125,7 @@ function iretInner(cpu: Cpu, opSize: number, nextEip: number): void {
   const s = cpu.s;
   const size = opSize === 16 ? 2 : 4;
   if (cpu.protectedMode && (s[S.EFLAGS] & F.NT)) {
-    taskSwitch(cpu, cpu.readLinear16(s[S.TR_BASE]), SwitchKind.Iret, nextEip);
+    taskSwitch(cpu, cpu.supervisor(() => cpu.readLinear16(s[S.TR_BASE])), SwitchKind.Iret, nextEip);
     return;
   }
   const ip = cpu.stackRead(size, 0);

@@ -172,6 +172,7 @@ export class Memory {
   private fill(linear: number, phys: number): void {
     if (phys >= this.size) return;
     if (this.watchedPages.size !== 0 && this.watchedPages.has(linear >>> 12)) return;
+    if (this.walker !== null && !this.walker.cacheable) return; // supervisor permissions checked at CPL 3
     const vpn = linear >>> 12;
     const i = vpn & (TLB_SIZE - 1);
     this.tR[i] = vpn;

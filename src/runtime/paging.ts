@@ -31,17 +31,20 @@ export interface PhysicalAccess {
 export class PageWalker {
   /** Set by walk(): whether the page may be written at the privilege the walk was made for (and is dirty already). */
   writable = false;
+  /** Set by walk(): false for an implicit supervisor access at CPL 3, whose permissions must not enter the TLB. */
+  cacheable = true;
 
   constructor(private readonly s: Int32Array, private readonly phys: PhysicalAccess) {}
 
   /** Translates a linear address or throws #PF (insn: instruction number for the fault). */
   walk(linear: number, access: Access, insn: number): number {
+    this.cacheable = this.s[S.SYSACC] === 0 || this.s[S.CPL] !== 3;
     return this.s[S.CR4] & CR4_PAE ? this.walkPae(linear, access, insn) : this.walk32(linear, access, insn);
   }
 
   private walk32(linear: number, access: Access, insn: number): number {
     const s = this.s;
-    const user = s[S.CPL] === 3;
+    const user = s[S.CPL] === 3 && s[S.SYSACC] === 0;
     const write = access === Access.Write;
     const pdeAddr = (s[S.CR3] & ~0xfff) + ((linear >>> 22) << 2);
     let pde = this.phys.read32(pdeAddr);
@@ -69,7 +72,7 @@ export class PageWalker {
 
   private walkPae(linear: number, access: Access, insn: number): number {
     const s = this.s;
-    const user = s[S.CPL] === 3;
+    const user = s[S.CPL] === 3 && s[S.SYSACC] === 0;
     const write = access === Access.Write;
     const wp = (s[S.CR0] & CR0_WP) !== 0;
     const pdpteAddr = ((s[S.CR3] & ~0x1f) + ((linear >>> 30) << 3)) >>> 0;

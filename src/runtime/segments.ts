@@ -62,11 +62,11 @@ export function readDescriptor(cpu: Cpu, sel: number, vector: number = VEC.GP): 
   const index = sel & ~7;
   if (index + 7 > (limit >>> 0) || (ldt && !(s[S.LDTR_ATTR] & 0x80))) throw new Fault(vector, sel & 0xfffc, -1);
   const addr = (base + index) | 0;
-  return parseDescriptor(cpu.readLinear32(addr), cpu.readLinear32((addr + 4) | 0), addr);
+  return cpu.supervisor(() => parseDescriptor(cpu.readLinear32(addr), cpu.readLinear32((addr + 4) | 0), addr));
 }
 
 function markAccessed(cpu: Cpu, d: Descriptor): void {
-  if (!(d.attr & 1)) cpu.writeLinear8((d.addr + 5) | 0, ((d.hi >>> 8) | 1) & 0xff);
+  if (!(d.attr & 1)) cpu.supervisor(() => cpu.writeLinear8((d.addr + 5) | 0, ((d.hi >>> 8) | 1) & 0xff));
 }
 
 /** mov/pop/lds etc. into a data or stack segment register. */

@@ -14,6 +14,10 @@ function ts(sel: number): Fault { return new Fault(VEC.TS, sel & 0xfffc, -1); }
 
 /** SS:ESP for privilege level `cpl` from the current TSS (SDM vol. 3, 6.12.1 and 7.2.1). */
 export function innerStack(cpu: Cpu, cpl: number): { ss: number; esp: number } {
+  return cpu.supervisor(() => readInnerStack(cpu, cpl));
+}
+
+function readInnerStack(cpu: Cpu, cpl: number): { ss: number; esp: number } {
   const s = cpu.s;
   const attr = s[S.TR_ATTR], base = s[S.TR_BASE], limit = s[S.TR_LIMIT] >>> 0;
   if (!(attr & 0x80)) throw ts(s[S.TR_SEL]);
@@ -48,10 +52,10 @@ export function checkIoPermission(cpu: Cpu, port: number, size: number): void {
   if (!(s[S.EFLAGS] & F.VM) && cpu.cpl <= ((s[S.EFLAGS] >> 12) & 3)) return;
   const attr = s[S.TR_ATTR], base = s[S.TR_BASE], limit = s[S.TR_LIMIT] >>> 0;
   if (!(attr & 0x80) || !is32(attr) || limit < TSS32_MIN_LIMIT) throw new Fault(VEC.GP, 0, -1);
-  const map = cpu.readLinear16((base + 0x66) | 0);
+  const map = cpu.supervisor(() => cpu.readLinear16((base + 0x66) | 0));
   const at = map + (port >>> 3);
   if (at + 1 > limit) throw new Fault(VEC.GP, 0, -1);
-  const bits = cpu.readLinear16((base + at) | 0);
+  const bits = cpu.supervisor(() => cpu.readLinear16((base + at) | 0));
   if (bits & (((1 << size) - 1) << (port & 7))) throw new Fault(VEC.GP, 0, -1);
 }
 
@@ -66,6 +70,10 @@ export const enum SwitchKind { Jmp, Call, Interrupt, Iret }
  * with the new state loaded, and raise #TS.
  */
 export function taskSwitch(cpu: Cpu, sel: number, kind: SwitchKind, returnEip: number): void {
+  cpu.supervisor(() => switchTasks(cpu, sel, kind, returnEip));
+}
+
+function switchTasks(cpu: Cpu, sel: number, kind: SwitchKind, returnEip: number): void {
   const s = cpu.s;
   if (sel & 4) throw ts(sel);
   const d = readDescriptor(cpu, sel, VEC.TS);
