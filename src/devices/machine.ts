@@ -1,6 +1,6 @@
 // The PC: RAM, the CPU, the virtual clock and the devices (i8259A PIC pair,
 // i8254 PIT with port 0x61, MC146818 RTC/CMOS, 16550A UART on COM1, the
-// FERR#/IRQ 13 latch, QEMU's isa-debug-exit), with a kernel loaded. runUntil() is the one way time moves forward: it runs the CPU to
+// FERR#/IRQ 13 latch, the i8042 with port 0x92, QEMU's isa-debug-exit), with a kernel loaded. runUntil() is the one way time moves forward: it runs the CPU to
 // an icount, firing timers at their exact icounts in between; what happens
 // when the CPU halts (warp to the next timer, or wait for input) is decided
 // by the caller, the replay layer, which is the only source of input.
@@ -12,6 +12,7 @@ import { Pit } from './pit.js';
 import { Rtc } from './rtc.js';
 import { Uart } from './uart.js';
 import { FpuErrorLatch } from './fpu-error.js';
+import { I8042 } from './i8042.js';
 import { loadMultiboot, type MultibootModule } from './multiboot.js';
 import { UserError } from './errors.js';
 import { VirtualClock, DEFAULT_ICOUNT_SHIFT, type ClockState } from './clock.js';
@@ -36,6 +37,7 @@ export type MachineStopKind =
   | 'poweroff' // hlt with interrupts disabled
   | 'halted' // hlt with interrupts enabled: the caller warps to the next timer or waits for input
   | 'triple-fault'
+  | 'reset' // the guest pulled the reset line with --no-reboot
   | 'stopped' // stop() was called
   | 'breakpoint' // a debugger breakpoint (Executor.setBreakpoint) was reached
   | 'watchpoint'; // a watched address was accessed (Executor.setWatchpoints; details in exec.watchHit)
@@ -78,6 +80,9 @@ export class Machine {
   readonly com1: Uart;
   /** x87 errors with CR0.NE clear: FERR# to IRQ 13, cleared by port 0xF0. */
   readonly ferr: FpuErrorLatch;
+  /** The keyboard controller and port 0x92: A20 and the reset line. */
+  readonly kbc: I8042;
+  private resetRequested = false;
   /** Every device with state, in the order snapshots save and load them. */
   readonly devices: Device[];
   private exitStatus: number | null = null;
@@ -105,7 +110,12 @@ export class Machine {
     this.ferr = new FpuErrorLatch(pic);
     this.ferr.attach(io);
     cpu.onFpuError = () => this.ferr.signal();
-    this.devices = [pic, this.pit, this.rtc, this.com1, this.ferr];
+    this.kbc = new I8042(pic, {
+      setA20: (on) => { this.mem.a20 = on; },
+      reset: () => { this.resetRequested = true; this.exec.stop(); },
+    });
+    this.kbc.attach(io);
+    this.devices = [pic, this.pit, this.rtc, this.com1, this.ferr, this.kbc];
     attachDebugExit(this.io, (status) => {
       this.exitStatus = status;
       this.exec.stop();
@@ -152,6 +162,13 @@ export class Machine {
       if (cpu.icount >= limit) return { kind: 'limit', status: 0 };
       const reason = this.exec.run(Math.min(limit, clock.icountFor(clock.nextDeadline())));
       if (this.exitStatus !== null) return { kind: 'exit', status: this.exitStatus };
+      if (this.resetRequested) {
+        // The reset line (i8042 command 0xFE, output port bit 0, port 0x92 bit 0): after the I/O instruction that pulled it.
+        this.resetRequested = false;
+        if (this.opts.noReboot) return { kind: 'reset', status: 0 };
+        this.reset();
+        continue;
+      }
       switch (reason) {
         case StopReason.Budget: continue;
         case StopReason.TripleFault:
@@ -231,6 +248,7 @@ export class Machine {
       case 'exit': return { status: stop.status, message: '', reason: StopReason.Stopped };
       case 'limit': return { status: 0, message: `stopped at icount ${this.cpu.icount}`, reason: StopReason.Budget };
       case 'triple-fault': return { status: 3, message: `triple fault at EIP ${eip} (--no-reboot: not resetting)`, reason: StopReason.TripleFault };
+      case 'reset': return { status: 0, message: 'the guest reset the machine (--no-reboot: not restarting)', reason: StopReason.Stopped };
       case 'poweroff': return { status: 0, message: `guest halted at ${eip} with interrupts disabled`, reason: StopReason.Halted };
       case 'halted': return { status: 0, message: `guest halted at ${eip} with interrupts enabled and no interrupt pending`, reason: StopReason.Halted };
       case 'stopped': return { status: 0, message: 'stopped', reason: StopReason.Stopped };

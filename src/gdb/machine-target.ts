@@ -241,7 +241,7 @@ export abstract class MachineDebugView implements GdbTarget {
 /** A machine stop that ended the guest, as GDB's exit code (W packet). */
 export function exitCodeOf(stop: MachineStop): number | null {
   switch (stop.kind) {
-    case 'exit': case 'poweroff': case 'triple-fault': return stop.status & 0xff;
+    case 'exit': case 'poweroff': case 'triple-fault': case 'reset': return stop.status & 0xff;
     default: return null;
   }
 }

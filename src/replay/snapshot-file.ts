@@ -228,7 +228,7 @@ export function saveSnapshot(path: string, machine: Machine, meta: SnapshotMeta,
 // ---------------------------------------------------------------- reading
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const STOP_KINDS: readonly MachineStopKind[] = ['limit', 'exit', 'poweroff', 'halted', 'triple-fault', 'stopped'];
+const STOP_KINDS: readonly MachineStopKind[] = ['limit', 'exit', 'poweroff', 'halted', 'triple-fault', 'reset', 'stopped'];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isUint = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
