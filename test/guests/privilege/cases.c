@@ -439,6 +439,129 @@ void run_paging_checks(void)
     paging_off();
 }
 
+/* ---------------- 15. implicit supervisor-mode accesses (vol. 3A 4.6) ---------------- */
+
+/* The CPU's own accesses to the GDT, the LDT, the IDT and the TSS are
+ * supervisor-mode accesses whatever the CPL (vol. 3A 4.6, "implicit
+ * supervisor-mode accesses"). With the pages of the GDT (and the LDT in
+ * it) and the IDT supervisor-only and read-only under CR0.WP = 1 (as Linux
+ * maps its GDT), and the TSS page supervisor-only, ring 3 still gets
+ * through gates, returns, segment loads, the I/O bitmap and exception
+ * delivery, without a #PF; its own reads of those pages do fault. */
+void run_implicit_supervisor_checks(void)
+{
+    ldt_on();
+    paging_on();
+    protect_tables();
+    set_wp(1);
+
+    u32 gdtr_limit = 0, ldtr = 0;
+    struct __attribute__((packed)) { u16 limit; u32 base; } g;
+    __asm__ volatile("sgdt %0\n\tsldt %w1" : "=m"(g), "+r"(ldtr));
+    gdtr_limit = g.limit;
+    begin("sup-tables-setup");
+    want_x("gdt-pte", 0x1, pte_of(gdt_page.page) & 7);     /* present, read-only, supervisor */
+    want_x("idt-pte", 0x1, pte_of(idt_page.page) & 7);
+    want_x("tss-pte", 0x3, pte_of(tss_page.page) & 7);     /* present, writable, supervisor */
+    want_x("cr0.wp", CR0_WP, read_cr0() & CR0_WP);
+    want_u("gdt-limit", (GDT_ENTRIES + 1) * 8 - 1, gdtr_limit);
+    want_x("ldtr", SEL_LDT, ldtr);
+    end();
+
+    /* IRET to CPL 3: CS and SS descriptors read from the GDT. */
+    run_user(u_ring3, EFL_USER, after_ring3);
+    begin("sup-tables-iret-to-ring3");
+    want_vec(NO_VEC, last.vec);
+    want_x("cs", UCS, ures[0] & 0xffff);
+    want_x("ss", UDS, ures[1] & 0xffff);
+    want_x("ds", UDS, ures[2] & 0xffff);
+    want_sym("esp", "user_stack_top", (u32)user_stack_top, ures[4]);
+    want_u("exceptions", 0, exc_count);
+    end();
+
+    /* INT 0x80: the IDT gate, the CS descriptor, SS0:ESP0 from the TSS. */
+    run_user(u_int80, EFL_USER, after_int80);
+    begin("sup-tables-int80-ring3-to-ring0");
+    want_vec(NO_VEC, last.vec);
+    want_sym("handler-esp", "esp0-20", tss.t.esp0 - 20, kres[0]);
+    want_x("handler-cs", SEL_KCODE, kres[6] & 0xffff);
+    want_x("handler-ss", SEL_KDATA, kres[7] & 0xffff);
+    want_sym("frame-eip", "after", (u32)after_int80, kres[1]);
+    want_x("frame-cs", UCS, kres[2] & 0xffff);
+    want_sym("frame-esp", "user", ures[0], kres[4]);
+    want_x("frame-ss", UDS, kres[5] & 0xffff);
+    want_u("exceptions", 0, exc_count);
+    end();
+
+    begin("sup-tables-int80-iret-to-ring3");
+    want_x("eax", 0x11223345, ures[1]);
+    want_x("cs", UCS, ures[2] & 0xffff);
+    want_sym("esp", "user", ures[0], ures[3]);
+    want_x("eflags", EFL_USER, ures[4]);
+    end();
+
+    /* The gate is read (as a supervisor access) and refused: #GP, not #PF. */
+    UFAULT("sup-tables-int-dpl0-gate-gp", int_dpl0, EFL_USER, GP, VEC_DPL0 * 8 + 2);
+
+    /* Call gate with 2 parameters: the gate, the target CS, SS0:ESP0; LRET 8. */
+    run_user(u_callgate, EFL_USER, after_callgate);
+    begin("sup-tables-callgate-ring3-to-ring0");
+    want_vec(NO_VEC, last.vec);
+    want_sym("new-esp", "esp0-24", tss.t.esp0 - 24, kres[0]);
+    want_x("cs", SEL_KCODE, kres[7] & 0xffff);
+    want_x("ss", SEL_KDATA, kres[8] & 0xffff);
+    want_sym("saved-eip", "after", (u32)after_callgate, kres[1]);
+    want_x("saved-cs", UCS, kres[2] & 0xffff);
+    want_x("param0", 0xbbbb2222, kres[3]);
+    want_x("param1", 0xaaaa1111, kres[4]);
+    want_sym("saved-esp", "caller", ures[3], kres[5]);
+    want_x("saved-ss", UDS, kres[6] & 0xffff);
+    want_u("exceptions", 0, exc_count);
+    end();
+
+    begin("sup-tables-callgate-lret8-to-ring3");
+    want_x("cs", UCS, ures[2] & 0xffff);
+    want_sym("esp", "caller+8", ures[3] + 8, ures[4]);
+    end();
+
+    /* LRET to CPL 3 checks DS/ES against their descriptors (and nulls them). */
+    run_user(u_null_lret, EFL_USER, after_null_lret);
+    begin("sup-tables-outer-lret-nulls-dpl0-ds-es");
+    want_vec(NO_VEC, last.vec);
+    want_x("ds", 0, ures[3] & 0xffff);
+    want_x("es", 0, ures[4] & 0xffff);
+    want_x("fs", UDS, ures[5] & 0xffff);
+    want_x("gs", UDS, ures[6] & 0xffff);
+    want_resumed();
+    end();
+
+    /* The I/O bitmap in the TSS. */
+    UOK("sup-tables-io-inb-0x80-bit-clear", inb_80, EFL_USER);
+    UOK("sup-tables-io-outb-0x80-bit-clear", outb_80, EFL_USER);
+    UFAULT("sup-tables-io-inb-0x83-bit-set-gp", inb_83, EFL_USER, GP, 0);
+    UFAULT("sup-tables-io-inw-0x87-spans-into-next-byte-gp", inw_87, EFL_USER, GP, 0);
+
+    /* MOV to DS/SS at CPL 3: descriptors from the GDT and the LDT. */
+    LOK("sup-tables-mov-ds-ring3-data-ok", ld_ds_udata, UDS);
+    LOK("sup-tables-mov-ds-ldt-ring3-data-ok", ld_ds_ldt, SEL_LDT_UDATA);
+    LOK("sup-tables-mov-ss-ring3-data-ok", ld_ss_udata, UDS);
+    LFAULT("sup-tables-mov-ds-dpl0-data-ring3-gp", ld_ds_kdata, SEL_KDATA);
+
+    /* A fault in ring 3 delivered to ring 0 (IDT, CS, TSS). */
+    UFAULT("sup-tables-hlt-ring3-gp", hlt, EFL_USER, GP, 0);
+
+    /* The pages really are supervisor-only (and the GDT's read-only). */
+    UPF("sup-tables-pf-ring3-read-gdt-page", pf_read_gdt, 5, "gdt_page+0x20", gdt_page.page + SEL_UDATA);
+    UPF("sup-tables-pf-ring3-read-idt-page", pf_read_idt, 5, "idt_page+0x400", idt_page.page + VEC_SYSCALL * 8);
+    UPF("sup-tables-pf-ring3-read-tss-page", pf_read_tss, 5, "tss_page+4", tss_page.page + 4);
+    kernel_write("sup-tables-ring0-write-gdt-page-wp1-pf", 0x5afe0004, gdt_page.page + 0x100, 1,
+                 "gdt_page+0x100");
+
+    set_wp(0);
+    paging_off();
+    ldt_off();
+}
+
 /* ---------------- 13. #DF through a task gate (vol. 3A 6.15, table 6-5; 7.3) ---------------- */
 
 static int df_expected;

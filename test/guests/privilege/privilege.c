@@ -9,9 +9,11 @@
  * call gate with parameters and the outer-privilege return, null data
  * segments after an outer return, a conforming code segment, segment loads
  * in ring 3, SYSENTER/SYSEXIT, hardware task switches (JMP, CALL through a
- * task gate, IRET with NT), U/S and R/W paging protection with CR0.WP, and
- * last a double fault delivered through a task gate, whose task reports and
- * ends the run.
+ * task gate, IRET with NT), U/S and R/W paging protection with CR0.WP, the
+ * CPU's implicit supervisor-mode accesses to the GDT, an LDT, the IDT and
+ * the TSS from ring 3 with those pages supervisor-only (the GDT's and IDT's
+ * read-only, CR0.WP = 1), and last a double fault delivered through a task
+ * gate, whose task reports and ends the run.
  *
  * Ring-3 code cannot print (COM1 needs I/O): each check runs a snippet of
  * user.S in ring 3 that records what it sees in ures[], comes back to
@@ -44,11 +46,11 @@ static u64 gate_desc(u32 offset, u16 sel, u8 type_attr, u8 count)
            ((u64)(offset >> 16) << 48);
 }
 
-u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
-u64 idt[IDT_ENTRIES] __attribute__((aligned(8)));
+union gdt_page gdt_page __attribute__((aligned(4096)));    /* gdt: privilege.h */
+union idt_page idt_page __attribute__((aligned(4096)));    /* idt */
 struct __attribute__((packed)) dtr { u16 limit; u32 base; };
 
-struct main_tss tss __attribute__((aligned(256)));
+union tss_page tss_page __attribute__((aligned(4096)));    /* tss */
 struct tss32 tss2 __attribute__((aligned(128)));
 struct tss32 tss3 __attribute__((aligned(128)));
 struct tss32 tss_df __attribute__((aligned(128)));
@@ -147,6 +149,35 @@ static void tables_init(void)
     lidt_limit(sizeof idt - 1);
 }
 
+static void lgdt_limit(u32 limit)
+{
+    struct dtr g = { (u16)limit, (u32)gdt };
+    __asm__ volatile("lgdt %0" : : "m"(g) : "memory");
+}
+
+/* Before the GDT page becomes read-only: every code and data descriptor
+ * the checks load gets its accessed bit now, so that the CPU never needs
+ * to write one (vol. 3A 3.4.5.1); the LDT (in the GDT's page, at
+ * LDT_OFFSET) with a ring-3 data segment, its descriptor in GDT entry 14
+ * behind a limit raised by 8, and LLDT. */
+void ldt_on(void)
+{
+    static const u16 used[] = { SEL_KCODE, SEL_KDATA, SEL_UCODE, SEL_UDATA, SEL_CONFORMING };
+    u64 *ldt = (u64 *)(gdt_page.page + LDT_OFFSET);
+    for (u32 i = 0; i < sizeof used / sizeof used[0]; i++)
+        gdt[used[i] >> 3] |= 1ull << 40;
+    ldt[0] = seg_desc(0, 0xfffff, 0xf3, 0xc);                   /* P, DPL 3, data, writable, accessed */
+    ((u64 *)gdt_page.page)[SEL_LDT >> 3] = seg_desc((u32)ldt, 7, 0x82, 0x0);   /* P, DPL 0, LDT */
+    lgdt_limit((SEL_LDT | 7));
+    __asm__ volatile("lldt %w0" : : "r"(SEL_LDT) : "memory");
+}
+
+void ldt_off(void)
+{
+    __asm__ volatile("lldt %w0" : : "r"(0) : "memory");
+    lgdt_limit(GDT_ENTRIES * 8 - 1);
+}
+
 void lidt_limit(u32 limit)
 {
     struct dtr i = { (u16)limit, (u32)idt };
@@ -165,7 +196,7 @@ u32 rdmsr_lo(u32 msr)
     return lo;
 }
 
-/* ---------------- paging: identity 0-8 MiB, user pages but three ---------------- */
+/* ---------------- paging: identity 0-8 MiB, user pages but three (six: protect_tables) ---------------- */
 
 u8 sup_page[4096] __attribute__((aligned(4096)));       /* present, writable, supervisor */
 u8 ro_page[4096] __attribute__((aligned(4096)));        /* present, read-only, user */
@@ -210,6 +241,24 @@ void paging_off(void)
                      "xorl %%eax, %%eax\n\t"
                      "movl %%eax, %%cr3"
                      : : : "eax", "memory");
+}
+
+u32 pte_of(const void *page)
+{
+    u32 n = (u32)page >> 12;
+    return page_tables[n / 1024][n % 1024];
+}
+
+/* For the implicit-supervisor-access checks (cases.c), with paging on: the
+ * GDT page supervisor and read-only (as Linux maps its GDT), the IDT page
+ * too, the TSS page supervisor and writable; CR3 reloaded (TLB flush). */
+void protect_tables(void)
+{
+    set_pte(gdt_page.page, PTE_P);
+    set_pte(idt_page.page, PTE_P);
+    set_pte(tss_page.page, PTE_P | PTE_W);
+    __asm__ volatile("movl %%cr3, %%eax\n\t"
+                     "movl %%eax, %%cr3" : : : "eax", "memory");
 }
 
 void set_wp(int on)
@@ -357,6 +406,7 @@ int main(void)
     run_sysenter_checks();
     run_task_checks();
     run_paging_checks();
+    run_implicit_supervisor_checks();
     run_double_fault_check();   /* last: the #DF task ends the run */
     return finish();
 }

@@ -22,6 +22,12 @@
 #define SEL_CALLGATE_NULL 0x60  /* 32-bit call gate, DPL 3, no parameters -> null_lret_target */
 #define SEL_CALLGATE_DPL0 0x68  /* 32-bit call gate, DPL 0 (ring 3 may not use it) */
 #define GDT_ENTRIES     14
+/* Only for the implicit-supervisor-access checks (cases.c), with the GDT
+ * limit raised by one entry meanwhile: the LDT, which lies in the GDT's page
+ * at offset LDT_OFFSET, and its one descriptor, a ring-3 data segment. */
+#define SEL_LDT         0x70    /* LDT descriptor (GDT entry 14) */
+#define SEL_LDT_UDATA   0x07    /* LDT entry 0, TI=1, RPL 3: ring-3 data (DPL 3), flat */
+#define LDT_OFFSET      0x800
 
 #define UCS (SEL_UCODE | 3)
 #define UDS (SEL_UDATA | 3)
@@ -68,7 +74,18 @@ struct main_tss {
     struct tss32 t;
     u8 iomap[TSS_IOMAP_BYTES];
 };
-extern struct main_tss tss;
+/* The GDT, the IDT and the main TSS each fill a page of their own, so that
+ * paging can make exactly those pages supervisor-only (and the GDT page
+ * read-only): privilege.c. */
+union gdt_page { u64 e[GDT_ENTRIES]; u8 page[4096]; };
+union idt_page { u64 e[IDT_ENTRIES]; u8 page[4096]; };
+union tss_page { struct main_tss m; u8 page[4096]; };
+extern union gdt_page gdt_page;
+extern union idt_page idt_page;
+extern union tss_page tss_page;
+#define gdt (gdt_page.e)
+#define idt (idt_page.e)
+#define tss (tss_page.m)
 extern struct tss32 tss2, tss3, tss_df;
 #define TSS_LIMIT (sizeof(struct tss32) + TSS_IOMAP_BYTES - 1)
 
@@ -118,6 +135,7 @@ SNIPPET(ld_ss_rpl0); SNIPPET(ld_ss_kdata3); SNIPPET(ld_ss_udata);
 SNIPPET(sysenter);
 SNIPPET(pf_read_sup); SNIPPET(pf_write_sup); SNIPPET(pf_write_ro); SNIPPET(pf_read_ro); SNIPPET(pf_write_np);
 SNIPPET(df);
+SNIPPET(ld_ds_udata); SNIPPET(ld_ds_ldt); SNIPPET(pf_read_gdt); SNIPPET(pf_read_idt); SNIPPET(pf_read_tss);
 LABEL(at_k_write); LABEL(after_k_write); LABEL(after_task_ljmp); LABEL(after_task_lcall); LABEL(sysexit_target);
 
 /* privilege.c */
@@ -125,6 +143,10 @@ extern u8 sup_page[4096], ro_page[4096], np_page[4096];
 void paging_on(void);
 void paging_off(void);
 void set_wp(int on);
+void protect_tables(void);             /* GDT page: supervisor, read-only; IDT, TSS pages: supervisor */
+u32 pte_of(const void *page);
+void ldt_on(void);                      /* accessed bits, the LDT, GDT limit + 8, LLDT SEL_LDT */
+void ldt_off(void);                     /* LLDT 0, the normal GDT limit */
 void tasks_init(void);
 void lidt_limit(u32 limit);
 void wrmsr(u32 msr, u32 lo, u32 hi);
@@ -154,6 +176,7 @@ void run_segment_checks(void);
 void run_sysenter_checks(void);
 void run_task_checks(void);
 void run_paging_checks(void);
+void run_implicit_supervisor_checks(void);
 void run_double_fault_check(void);      /* does not return */
 void df_report(void);                   /* the #DF task's C side; does not return */
 

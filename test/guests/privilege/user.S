@@ -400,6 +400,16 @@ AFTER pf_read_ro
         POST
 UEND pf_read_ro
 
+/* ---------------- implicit supervisor accesses (vol. 3A 4.6) ---------------- */
+
+LOAD ld_ds_udata,  UDS,             %ds     /* ring-3 data from the GDT: allowed */
+LOAD ld_ds_ldt,    SEL_LDT_UDATA,   %ds     /* ring-3 data from the LDT: allowed */
+
+/* Explicit ring-3 reads of the system-structure pages: #PF(5). */
+SIMPLE pf_read_gdt, movl gdt_page+SEL_UDATA, %eax
+SIMPLE pf_read_idt, movl idt_page+VEC_SYSCALL*8, %eax
+SIMPLE pf_read_tss, movl tss_page+4, %eax
+
 /* u32 k_write(u32 value, u32 addr): a ring-0 write that may fault. */
         .text
         .globl k_write
