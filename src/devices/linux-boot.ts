@@ -4,15 +4,15 @@
 // from the file, an e820 memory map, the command line and the initrd, and
 // the CPU enters code32_start in flat protected mode with ESI pointing at
 // the zero page, interrupts off, CS = 0x10 and the data segments 0x18.
-import { S, Seg } from '../frontend-x86/index.js';
+import { S } from '../frontend-x86/index.js';
 import { type Cpu } from '../runtime/index.js';
 import { UserError } from './errors.js';
+import { enterFlatProtectedMode } from './flat-entry.js';
 
 const HDRS = 0x53726448; // "HdrS"
 const MIN_VERSION = 0x0202;
 const ZERO_PAGE = 0x10000;
 const CMDLINE_ADDR = 0x20000;
-const GDT_ADDR = 0x500;
 const KERNEL_ADDR = 0x100000;
 const E820_MAX = 20;
 
@@ -97,23 +97,10 @@ export function loadLinux(cpu: Cpu, opts: LinuxBootOptions): void {
   enter(cpu, dv.getUint32(BP.code32Start, true) || KERNEL_ADDR);
 }
 
-/** Flat 32-bit protected mode with the boot GDT (0x10 code, 0x18 data), ESI = the zero page (boot.rst, 32-bit protocol). */
+/** Flat 32-bit protected mode with the boot GDT (0x10 code, 0x18 data), ESI = the zero page, the other registers 0 (boot.rst, 32-bit protocol). */
 function enter(cpu: Cpu, entry: number): void {
-  const mem = cpu.mem, s = cpu.s;
-  const gdt = [0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300];
-  gdt.forEach((v, i) => mem.write32(GDT_ADDR + i * 4, v));
-  s[S.GDTR_BASE] = GDT_ADDR;
-  s[S.GDTR_LIMIT] = gdt.length * 4 - 1;
-  s[S.IDTR_BASE] = 0;
-  s[S.IDTR_LIMIT] = 0;
-  s[S.CR0] = 0x11; // PE, ET
-  cpu.setCpl(0);
-  cpu.setSegCache(Seg.CS, 0x10, 0, -1, 0xc09b);
-  for (const seg of [Seg.ES, Seg.SS, Seg.DS, Seg.FS, Seg.GS]) cpu.setSegCache(seg, 0x18, 0, -1, 0xc093);
-  cpu.setEflags(0x2);
+  const s = cpu.s;
   for (const r of [S.EAX, S.EBX, S.ECX, S.EDX, S.ESP, S.EBP, S.EDI]) s[r] = 0;
   s[S.ESI] = ZERO_PAGE;
-  s[S.EIP] = entry;
-  cpu.updatePaging();
-  cpu.updateMode();
+  enterFlatProtectedMode(cpu, entry, 0);
 }

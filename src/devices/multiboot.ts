@@ -2,9 +2,10 @@
 // the first 8 KiB, loads the ELF segments (or the a.out-kludge addresses),
 // writes the information structure and enters the kernel in flat 32-bit
 // protected mode with EAX = 0x2BADB002 and EBX = the structure's address.
-import { S, Seg } from '../frontend-x86/index.js';
+import { S } from '../frontend-x86/index.js';
 import { type Cpu } from '../runtime/index.js';
 import { UserError } from './errors.js';
+import { enterFlatProtectedMode } from './flat-entry.js';
 import { parseElf32 } from './elf.js';
 
 const HEADER_MAGIC = 0x1badb002;
@@ -12,7 +13,6 @@ export const BOOTLOADER_MAGIC = 0x2badb002;
 const SEARCH_BYTES = 8192;
 
 /** Where the loader puts its own structures, below 640 KiB and away from the kernel at >= 1 MiB. */
-const GDT_ADDR = 0x500;
 const INFO_ADDR = 0x9000;
 const CMDLINE_ADDR = 0x9200;
 const MMAP_ADDR = 0x9100;
@@ -157,24 +157,11 @@ function writeInfo(cpu: Cpu, cmdline: string): void {
   w32(INFO_ADDR + 64, LOADER_NAME_ADDR);
 }
 
-/** Flat protected mode as the multiboot spec requires; a real GDT backs the selectors (0x10 code, 0x18 data). */
+/** Flat protected mode as the multiboot spec requires, EAX = the magic, EBX = the information structure. */
 function enterProtectedMode(cpu: Cpu, entry: number): void {
-  const mem = cpu.mem;
   const s = cpu.s;
-  const gdt = [0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300];
-  gdt.forEach((v, i) => mem.write32(GDT_ADDR + i * 4, v));
-  s[S.GDTR_BASE] = GDT_ADDR;
-  s[S.GDTR_LIMIT] = gdt.length * 4 - 1;
-  s[S.IDTR_BASE] = 0;
-  s[S.IDTR_LIMIT] = 0x3ff;
-  s[S.CR0] = 0x11; // PE, ET
-  s[S.CPL] = 0;
-  cpu.setSegCache(Seg.CS, 0x10, 0, -1, 0xc09b);
-  for (const seg of [Seg.ES, Seg.SS, Seg.DS, Seg.FS, Seg.GS]) cpu.setSegCache(seg, 0x18, 0, -1, 0xc093);
-  cpu.setEflags(0x2);
-  s[S.EIP] = entry;
+  enterFlatProtectedMode(cpu, entry, 0x3ff);
   s[S.EAX] = BOOTLOADER_MAGIC;
   s[S.EBX] = INFO_ADDR;
   s[S.ESP] = INITIAL_ESP;
-  cpu.updateMode();
 }

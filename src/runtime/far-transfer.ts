@@ -8,7 +8,7 @@ import { S, Seg } from '../frontend-x86/index.js';
 import { type Cpu } from './cpu.js';
 import { Fault, VEC } from './fault.js';
 import { readDescriptor, loadCodeSegment, type Descriptor } from './segments.js';
-import { innerStack, checkStackSegment, taskSwitch, SwitchKind } from './tss.js';
+import { checkStackSegment, switchToInnerStack, taskSwitch, SwitchKind } from './tss.js';
 
 const dpl = (attr: number) => (attr >> 5) & 3;
 const isCode = (attr: number) => (attr & 0x18) === 0x18;
@@ -143,15 +143,9 @@ function callGate(cpu: Cpu, gate: Descriptor, nextEip: number): void {
   const count = gate.hi & 0x1f;
   const params: number[] = [];
   for (let i = 0; i < count; i++) params.push(cpu.stackRead(size, i * size));
-  const oldSs = s[S.SEL + Seg.SS], oldEsp = s[S.ESP];
-  const { ss, esp } = innerStack(cpu, newCpl);
-  const sd = checkStackSegment(cpu, ss, newCpl, VEC.TS);
-  cpu.setCpl(newCpl);
-  cpu.setSegCache(Seg.SS, ss, sd.base, sd.limit, sd.attr | 1);
-  s[S.ESP] = esp;
-  cpu.updateMode();
-  cpu.push(size, oldSs);
-  cpu.push(size, oldEsp);
+  const outer = switchToInnerStack(cpu, newCpl);
+  cpu.push(size, outer.ss);
+  cpu.push(size, outer.esp);
   for (let i = count - 1; i >= 0; i--) cpu.push(size, params[i]!);
   cpu.push(size, oldCs);
   cpu.push(size, nextEip);

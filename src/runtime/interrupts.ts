@@ -7,7 +7,7 @@ import { type Cpu } from './cpu.js';
 import { Fault, VEC, hasErrorCode } from './fault.js';
 import { readDescriptor, loadCodeSegment } from './segments.js';
 import { enterCode, returnToOuter } from './far-transfer.js';
-import { innerStack, checkStackSegment, taskSwitch, SwitchKind } from './tss.js';
+import { switchToInnerStack, taskSwitch, SwitchKind } from './tss.js';
 
 /** Contributory exceptions (SDM vol. 3, table 6-4). */
 function contributory(v: number): boolean { return v === 0 || (v >= 10 && v <= 13); }
@@ -88,17 +88,12 @@ function deliverOnce(cpu: Cpu, vector: number, errorCode: number, software: bool
   if (!(d.attr & 0x80)) throw new Fault(VEC.NP, (sel & 0xfffc) | ext, -1);
   const size = type & 8 ? 4 : 2;
   const inner = !(d.attr & 4) && codeDpl < cpu.cpl;
-  const oldCs = s[S.SEL + Seg.CS], oldSs = s[S.SEL + Seg.SS], oldEsp = s[S.ESP];
+  const oldCs = s[S.SEL + Seg.CS];
   if (inner) {
     // To an inner privilege level: the stack for that level comes from the TSS (SDM vol. 3, 6.12.1).
-    const { ss, esp } = innerStack(cpu, codeDpl);
-    const sd = checkStackSegment(cpu, ss, codeDpl, VEC.TS);
-    cpu.setCpl(codeDpl);
-    cpu.setSegCache(Seg.SS, ss, sd.base, sd.limit, sd.attr | 1);
-    s[S.ESP] = esp;
-    cpu.updateMode();
-    cpu.push(size, oldSs);
-    cpu.push(size, oldEsp);
+    const outer = switchToInnerStack(cpu, codeDpl);
+    cpu.push(size, outer.ss);
+    cpu.push(size, outer.esp);
   }
   cpu.push(size, eflags);
   cpu.push(size, oldCs);

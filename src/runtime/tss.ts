@@ -31,6 +31,24 @@ function readInnerStack(cpu: Cpu, cpl: number): { ss: number; esp: number } {
   return { esp: cpu.readLinear16((base + off) | 0), ss: cpu.readLinear16((base + off + 2) | 0) };
 }
 
+/**
+ * Moves to the stack of inner privilege level `cpl` (the TSS's SSn:ESPn,
+ * checked, #TS on a bad one) and to that CPL, for a call gate or an
+ * interrupt (SDM vol. 3, 5.8.5, 6.12.1). Returns the outer SS and ESP, which
+ * the caller pushes on the new stack.
+ */
+export function switchToInnerStack(cpu: Cpu, cpl: number): { ss: number; esp: number } {
+  const s = cpu.s;
+  const outer = { ss: s[S.SEL + Seg.SS]!, esp: s[S.ESP]! };
+  const { ss, esp } = innerStack(cpu, cpl);
+  const sd = checkStackSegment(cpu, ss, cpl, VEC.TS);
+  cpu.setCpl(cpl);
+  cpu.setSegCache(Seg.SS, ss, sd.base, sd.limit, sd.attr | 1);
+  s[S.ESP] = esp;
+  cpu.updateMode();
+  return outer;
+}
+
 /** Checks the SS a privilege change loads (SDM vol. 2, CALL/INT): faults name `vector` (#TS from the TSS, #GP from a return). */
 export function checkStackSegment(cpu: Cpu, ss: number, cpl: number, vector: number): ReturnType<typeof readDescriptor> {
   if ((ss & ~3) === 0) throw new Fault(vector, 0, -1);
