@@ -1,9 +1,20 @@
-// Host input for a live run: the process's stdin, in raw mode on a terminal
-// (Ctrl-A x quits; Ctrl-A Ctrl-A sends a Ctrl-A), as a HostInput for the
-// replay layer. This file is host boundary: it sees host events and timers.
+// Host input for a live run: the process's stdin, in raw mode on a terminal,
+// as a HostInput for the replay layer, with QEMU-style escapes after Ctrl-A:
+// x quits, h lists the escapes, c is kept for the monitor, Ctrl-A sends a
+// Ctrl-A. The terminal is restored however the run ends (close(), process
+// exit, SIGTERM/SIGHUP). This file is host boundary: it sees host events and timers.
 import { type HostInput } from '../replay/index.js';
 
 const CTRL_A = 0x01;
+
+/** What Ctrl-A h prints (the terminal is raw: lines end in CR LF). */
+export const ESCAPE_HELP = [
+  '', 'rewind86 escapes (after Ctrl-A):',
+  '  Ctrl-A x      quit',
+  '  Ctrl-A h      this help',
+  '  Ctrl-A c      the monitor (not there yet)',
+  '  Ctrl-A Ctrl-A send Ctrl-A to the guest', '',
+].join('\r\n');
 
 export class StdinInput implements HostInput {
   private queue: number[] = [];
@@ -15,9 +26,22 @@ export class StdinInput implements HostInput {
   private readonly onData = (chunk: Buffer) => this.push(chunk);
   private readonly onEnd = () => { this.ended = true; this.wake(); };
 
-  constructor(private readonly stdin: NodeJS.ReadStream = process.stdin) {
+  private readonly restore = () => { if (this.tty && this.raw) { this.raw = false; this.stdin.setRawMode(false); } };
+  private readonly onSignal = (signal: NodeJS.Signals) => {
+    this.restore();
+    process.exit(signal === 'SIGHUP' ? 129 : 143);
+  };
+  private raw = false;
+
+  constructor(private readonly stdin: NodeJS.ReadStream = process.stdin, private readonly say: (line: string) => void = (l) => process.stderr.write(l)) {
     this.tty = !!stdin.isTTY;
-    if (this.tty) stdin.setRawMode(true);
+    if (this.tty) {
+      stdin.setRawMode(true);
+      this.raw = true;
+      process.on('exit', this.restore);
+      process.on('SIGTERM', this.onSignal);
+      process.on('SIGHUP', this.onSignal);
+    }
     stdin.on('data', this.onData);
     stdin.on('end', this.onEnd);
     stdin.on('error', this.onEnd);
@@ -46,7 +70,10 @@ export class StdinInput implements HostInput {
     this.stdin.off('data', this.onData);
     this.stdin.off('end', this.onEnd);
     this.stdin.off('error', this.onEnd);
-    if (this.tty) this.stdin.setRawMode(false);
+    this.restore();
+    process.off('exit', this.restore);
+    process.off('SIGTERM', this.onSignal);
+    process.off('SIGHUP', this.onSignal);
     this.stdin.pause();
   }
 
@@ -56,6 +83,8 @@ export class StdinInput implements HostInput {
         this.escape = false;
         if (b === 0x78 /* x */) { this.quit = true; continue; }
         if (b === CTRL_A) { this.queue.push(CTRL_A); continue; }
+        if (b === 0x68 /* h */) { this.say(ESCAPE_HELP); continue; }
+        if (b === 0x63 /* c */) { this.say('\r\n[rewind86: the monitor (Ctrl-A c) is not there yet]\r\n'); continue; }
         continue;
       }
       if (this.tty && b === CTRL_A) { this.escape = true; continue; }
