@@ -223,7 +223,6 @@ describe('bad input: one line "rewind86: error: ...", exit status 1, no stack tr
     { name: '--memory 0', args: () => ['run', '--kernel', HELLO, '--memory', '0'], names: '--memory' },
     { name: '--memory abc', args: () => ['run', '--kernel', HELLO, '--memory', 'abc'], names: '--memory' },
     { name: '--memory 1.5', args: () => ['run', '--kernel', HELLO, '--memory', '1.5'], names: '--memory' },
-    { name: 'run without --kernel', args: () => ['run'], names: '--kernel' },
     { name: '-d with an unknown item', args: () => ['run', '--kernel', HELLO, '-d', 'in_asm,bogus'], names: 'bogus' },
     // A wrong flag is bad input too (DESIGN.md, Conventions).
     { name: 'an unknown option', args: () => ['run', '--kernel', HELLO, '--bogus-option'], names: '--bogus-option' },

@@ -28,7 +28,7 @@ program
 /** The options every command that boots a machine takes. */
 function machineOptions(cmd: Command): Command {
   return cmd
-    .option('--kernel <file>', 'multiboot ELF kernel to boot')
+    .option('--kernel <file>', 'kernel to boot: a Linux bzImage or a multiboot ELF (default: the Linux guest of npm run guest:linux, prepared on first use)')
     .option('--bios <file>', 'a ROM image (64-256 KiB) mapped at the top of memory, run from the reset vector (QEMU: -bios)')
     .option('--append <cmdline>', 'kernel command line', '')
     .option('--initrd <files>', 'multiboot modules: FILE [ARGS][,FILE [ARGS]...] (QEMU: -initrd)')

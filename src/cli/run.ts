@@ -17,6 +17,7 @@ import { LiveMachineTarget } from '../gdb/index.js';
 import { GdbServer } from './gdb-server.js';
 import { type HostInput } from '../replay/index.js';
 import { startTrace, type TraceArgs } from './trace-option.js';
+import { defaultGuest, DEFAULT_GUEST_MEMORY_MIB } from './default-guest.js';
 
 export interface RunOptions extends MachineArgs, TraceArgs {
   stats?: boolean;
@@ -37,6 +38,15 @@ export interface RunOptions extends MachineArgs, TraceArgs {
 }
 
 export async function runCommand(opts: RunOptions): Promise<number> {
+  if (opts.kernel === undefined && opts.bios === undefined && opts.loadvm === undefined) {
+    // No kernel: the Linux guest of the guest kit, with its command line and enough memory unless given.
+    const guest = defaultGuest();
+    opts = {
+      ...opts, kernel: guest.kernel, initrd: opts.initrd ?? guest.initrd,
+      append: opts.given?.append ? opts.append : guest.cmdline,
+      memory: opts.given?.memory ? opts.memory : String(DEFAULT_GUEST_MEMORY_MIB),
+    };
+  }
   let config = parseMachineArgs(opts);
   const out = new LineWriter(1);
   let startTimeMs = Date.now();
