@@ -136,7 +136,7 @@ describe('rewind86 run', () => {
     const file = join(work, 'cli-triple.elf');
     writeFileSync(file, multibootKernel([0x6a, 0x00, 0x6a, 0x00, 0x0f, 0x01, 0x1c, 0x24, 0x0f, 0x0b]));
     const r = cli(['run', '--kernel', file, '--no-reboot']);
-    expect(r.stderr).toMatch(/^rewind86: triple fault at EIP 0x[0-9a-f]+[^\n]*\n$/);
+    expect(r.stderr).toMatch(/^rewind86: triple fault at EIP 0x[0-9a-f]+, icount \d+ [^\n]*\n$/);
     expect(r.status).toBe(3);
   });
 
