@@ -6,7 +6,8 @@
 // Both builds are made from source into a temporary directory, so the test
 // checks the sources, not a committed binary. It needs gcc with 32-bit
 // multilib support (gcc-multilib); without it the test fails and says so.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setupOnce } from './support/setup.js';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,20 +17,7 @@ describe('difftest: rewind86 against the native gcc -m32 build', () => {
   let dir = '';
   let native: Buffer;
   let emulated: KernelRun;
-  // A failed build fails every test below with its message (install
-  // gcc-multilib, ...), rather than leaving them reported as skipped.
-  let setupError: unknown = null;
-  const ready = () => {
-    if (setupError) throw setupError;
-  };
-
-  beforeAll(() => {
-    try {
-      setup();
-    } catch (e) {
-      setupError = e;
-    }
-  }, 300_000);
+  const ready = setupOnce(setup);
 
   function setup(): void {
     dir = makeTempDir('difftest');

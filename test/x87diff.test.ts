@@ -11,7 +11,8 @@
 // test/guests/bin/x87diff.elf matches them. It needs gcc with 32-bit multilib
 // support (gcc-multilib) and an x86 host; without them the test fails and
 // says so.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { setupOnce } from './support/setup.js';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,20 +92,7 @@ describe('x87diff: rewind86 against the native gcc -m32 build', () => {
   let emulated: string[] = [];
   let groups: string[] = [];
   let run: KernelRun;
-  // A failed build fails every test below with its message (install
-  // gcc-multilib, ...), rather than leaving them reported as skipped.
-  let setupError: unknown = null;
-  const ready = () => {
-    if (setupError) throw setupError;
-  };
-
-  beforeAll(() => {
-    try {
-      setup();
-    } catch (e) {
-      setupError = e;
-    }
-  }, 300_000);
+  const ready = setupOnce(setup);
 
   function setup(): void {
     if (process.arch !== 'x64' && process.arch !== 'ia32') {
