@@ -25,6 +25,8 @@ function runOnce(name, cmdline = '') {
   const m = new Machine({ memoryMiB: 64, serialOut: (b) => { out += String.fromCharCode(b); } });
   m.loadMultiboot(file, readFileSync(file), cmdline);
   m.exec.clock = () => performance.now();
+  // REWIND86_JIT_THRESHOLD=N: runs of a block in the interpreter before it is compiled (0: compile at once), to compare tiers.
+  if (process.env.REWIND86_JIT_THRESHOLD) m.exec.jitThreshold = Number(process.env.REWIND86_JIT_THRESHOLD);
   const t0 = performance.now();
   const r = m.run();
   const seconds = (performance.now() - t0) / 1000;
@@ -35,7 +37,7 @@ function runOnce(name, cmdline = '') {
     name, checksum, icount: m.cpu.icount, seconds, mips: m.cpu.icount / seconds / 1e6, tbs,
     translateMsPerBlock: (m.exec.translateSeconds * 1000) / tbs,
     translateSeconds: m.exec.translateSeconds,
-    jsBytesPerBlock: m.exec.codeBytes / tbs,
+    jsBytesPerBlock: m.exec.codeBytes / Math.max(1, m.exec.compiledBlocks),
   };
 }
 

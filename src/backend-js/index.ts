@@ -1,3 +1,4 @@
 export { emitBlock, TLB_BITS, TLB_MASK, type EmitResult, type EmitOptions } from './emit.js';
 export { compileBlock, type CodeContext, type CompiledBlock, type BlockFunction, type FaultLike } from './compile.js';
 export { mulhu, mulhs } from './mulh.js';
+export { interpretBlock, canInterpret, type InterpretedBlock } from './interp.js';

@@ -2,8 +2,8 @@
 // its exit (through a chained link when it has one), and between blocks
 // deliver interrupts and exceptions, honour the icount budget and halts.
 import { translateBlock, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
-import { optimizeBlock, printBlock } from '../tcg-ir/index.js';
-import { compileBlock, type CodeContext } from '../backend-js/index.js';
+import { optimizeBlock, printBlock, type IrBlock } from '../tcg-ir/index.js';
+import { compileBlock, interpretBlock, canInterpret, type CodeContext, type CompiledBlock, type BlockFunction } from '../backend-js/index.js';
 import { type Cpu } from './cpu.js';
 import { Fault, FaultKind, VEC } from './fault.js';
 import { TbCache, TranslationBlock, blockKey } from './tb.js';
@@ -14,6 +14,8 @@ import { decodeDebugRegs, type GuestBreakpoints, type WatchSpec } from './debug-
 const JUMP_CACHE_MASK = 4095;
 /** Translated blocks kept before the whole cache is dropped. */
 const MAX_CACHED_BLOCKS = 32768;
+/** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
+export const DEFAULT_JIT_THRESHOLD = 1000;
 
 export const enum StopReason {
   /** The icount budget was reached. */
@@ -90,6 +92,14 @@ export class Executor {
    * one instruction per block and no self-loops; set it before the first run.
    */
   blockInsnLimit = 128;
+  /**
+   * Tiering: runs of a block in the IR interpreter before it is compiled to
+   * JavaScript (0: compile every block at once). Cold code, most of a kernel's
+   * boot, is cheaper to interpret than to compile.
+   */
+  jitThreshold = DEFAULT_JIT_THRESHOLD;
+  /** Blocks compiled to JavaScript (statistics). */
+  compiledBlocks = 0;
 
   constructor(readonly cpu: Cpu) {
     const mem = cpu.mem;
@@ -263,6 +273,7 @@ export class Executor {
         this.current = null;
         tb = this.translate(ic[1] - ic[0], false);
       }
+      if (tb.coldRuns !== 0 && --tb.coldRuns === 0) this.promote(tb);
       this.current = tb;
       if (trace !== null) trace.write(`Trace: [${hex(tb.csBase)}:${hex(tb.eip)}] icount=${cpu.icount}`);
       if (tracer !== null) tracer.block(tb);
@@ -384,39 +395,90 @@ export class Executor {
     const csBase = s[S.BASE + 1], eip = s[S.EIP];
     const dbg = this.debug;
     const asm: string[] = [];
-    const tr = translateBlock({
-      fetch: (a) => mem.fetchCode(a),
-      csBase, eip, mode: cpu.mode, maxInsns,
-      stopAt: this.breakpoints.size !== 0 || this.guest.code.size !== 0 ? (lin: number) => this.breakpoints.has(lin) || this.guest.code.has(lin) : undefined,
-      onInsn: dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined,
-    });
-    optimizeBlock(tr.ir, { exitAtEveryInsn: this.watchMode });
-    const name = `tb_${hex(csBase + eip)}`;
-    // A block that jumps back to its own start loops inside its function (not when tracing every block).
-    const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && tr.ir.exits.some((x) => x.target === eip);
-    const compiled = compileBlock(tr.ir, this.ctx, name, { selfLoopEip: selfLoop ? eip : undefined, watchChecks: this.watchMode });
-    const exits = [...tr.ir.exits.map((x) => ({ target: x.target, retired: x.retired })),
-      ...compiled.extraExits.map((x) => ({ target: -1, retired: x.retired }))];
+    const tr = this.translateIr(csBase, eip, cpu.mode, maxInsns, dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined);
+    // Tiering: a block starts in the IR interpreter and is compiled once it has run jitThreshold times.
+    // The debug log (which shows the compiled code) and watchpoints (whose checks only compiled code has) compile at once.
+    const interpret = this.jitThreshold !== 0 && dbg === null && !this.watchMode && canInterpret(tr.ir);
+    let code: { fn: BlockFunction; extraExits: Array<{ retired: number }> };
+    let source = '';
+    if (interpret) {
+      code = interpretBlock(tr.ir, this.ctx);
+    } else {
+      const compiled = this.compileIr(tr.ir, csBase, eip, cacheable);
+      code = compiled;
+      source = compiled.source;
+    }
+    const { exitTarget, exitRetired } = exitTables(tr.ir.exits, code.extraExits);
     const physPc = mem.codePhys(tr.start);
     const lastPage = mem.codePhys((tr.end - 1) | 0) >>> 12;
     const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
     const tb = new TranslationBlock(
-      blockKey(physPc, cpu.mode), csBase, eip, compiled.fn,
-      Int32Array.from(exits.map((x) => x.target)), Int32Array.from(exits.map((x) => x.retired)),
+      blockKey(physPc, cpu.mode), csBase, eip, code.fn, exitTarget, exitRetired,
       tr.insnEips, pages, physPc, (tr.end - 1) | 0,
     );
     if (cacheable) this.cache.add(tb);
+    if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
     if (this.tracer) this.tracer.translated(tr.start, codeBytes(mem, tr.start, tr.end));
     for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);
-    this.codeBytes += compiled.source.length;
     if (dbg) {
       if (dbg.inAsm) dbg.write(`IN:\n${asm.join('\n')}\n`);
       if (dbg.op) dbg.write(`OP:\n${printBlock(tr.ir)}\n`);
-      if (dbg.outJs) dbg.write(`OUT:\n${compiled.source}\n`);
+      if (dbg.outJs) dbg.write(`OUT:\n${source}\n`);
     }
     if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
     return tb;
   }
+
+  /** Guest code at CS:EIP as optimized IR. */
+  private translateIr(csBase: number, eip: number, mode: number, maxInsns: number, onInsn?: (i: Insn) => void) {
+    const mem = this.cpu.mem;
+    const tr = translateBlock({
+      fetch: (a) => mem.fetchCode(a),
+      csBase, eip, mode, maxInsns,
+      stopAt: this.breakpoints.size !== 0 || this.guest.code.size !== 0 ? (lin: number) => this.breakpoints.has(lin) || this.guest.code.has(lin) : undefined,
+      onInsn,
+    });
+    optimizeBlock(tr.ir, { exitAtEveryInsn: this.watchMode });
+    return tr;
+  }
+
+  private compileIr(ir: IrBlock, csBase: number, eip: number, cacheable: boolean): CompiledBlock {
+    // A block that jumps back to its own start loops inside its function (not when tracing every block).
+    const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && ir.exits.some((x) => x.target === eip);
+    const compiled = compileBlock(ir, this.ctx, `tb_${hex(csBase + eip)}`, { selfLoopEip: selfLoop ? eip : undefined, watchChecks: this.watchMode });
+    this.codeBytes += compiled.source.length;
+    this.compiledBlocks++;
+    return compiled;
+  }
+
+  /**
+   * Compiles an interpreted block that has become hot, just before it runs
+   * (so CS:EIP, the mode and its code pages are the ones it was made for).
+   * The guest code is translated again: it cannot have changed, or the block
+   * would have been invalidated; should the translation differ anyway (the
+   * breakpoints changed), the block stays interpreted.
+   */
+  private promote(tb: TranslationBlock): void {
+    const t0 = this.clock?.() ?? 0;
+    const mem = this.cpu.mem;
+    const tr = this.translateIr(tb.csBase, tb.eip, tb.key % 1024, this.blockInsnLimit);
+    const same = tr.insnEips.length === tb.insnEips.length && tr.insnEips.every((e, i) => e === tb.insnEips[i]) &&
+      mem.codePhys(tr.start) === tb.physPc && this.secondPageSame(tb);
+    if (same) {
+      const compiled = this.compileIr(tr.ir, tb.csBase, tb.eip, true);
+      const { exitTarget, exitRetired } = exitTables(tr.ir.exits, compiled.extraExits);
+      tb.replaceCode(compiled.fn, exitTarget, exitRetired, tr.ir.exits.length);
+    }
+    if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
+  }
+}
+
+/** The exit tables of a block: its guest exits, then the extra exits of its implementation (computed targets). */
+function exitTables(exits: IrBlock['exits'], extra: Array<{ retired: number }>): { exitTarget: Int32Array; exitRetired: Int32Array } {
+  return {
+    exitTarget: Int32Array.from([...exits.map((x) => x.target), ...extra.map(() => -1)]),
+    exitRetired: Int32Array.from([...exits.map((x) => x.retired), ...extra.map((x) => x.retired)]),
+  };
 }
 
 function codeBytes(mem: Cpu['mem'], start: number, end: number): Uint8Array {

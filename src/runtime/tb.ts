@@ -7,18 +7,25 @@ import { type BlockFunction } from '../backend-js/index.js';
 export class TranslationBlock {
   valid = true;
   /** Chained successors per exit (filled lazily for constant-target exits). */
-  readonly links: Array<TranslationBlock | null>;
+  links: Array<TranslationBlock | null>;
+  /**
+   * Runs left in the interpreter before the block is compiled to JavaScript
+   * (runtime/exec.ts, tiering); 0 once compiled, or for a block that stays
+   * interpreted (one shortened by the icount budget).
+   */
+  coldRuns = 0;
 
   constructor(
     readonly key: number,
     /** CS base and EIP the block was translated for. */
     readonly csBase: number,
     readonly eip: number,
-    readonly fn: BlockFunction,
+    /** Runs the block; returns the exit it left through. (Replaced when an interpreted block is compiled.) */
+    public fn: BlockFunction,
     /** Constant EIP per exit, or -1 for a computed one. */
-    readonly exitTarget: Int32Array,
+    public exitTarget: Int32Array,
     /** Instructions retired when leaving through each exit. */
-    readonly exitRetired: Int32Array,
+    public exitRetired: Int32Array,
     /** EIP of each instruction (and one past the last). */
     readonly insnEips: number[],
     /** Physical pages holding the block's code. */
@@ -29,6 +36,20 @@ export class TranslationBlock {
     readonly lastByte: number,
   ) {
     this.links = new Array(exitTarget.length).fill(null);
+  }
+
+  /**
+   * Swaps in another implementation of the same block (the compiled one for
+   * the interpreted one): the guest exits (the first `guestExits`) keep their
+   * numbers and links; the extra exits are the new implementation's.
+   */
+  replaceCode(fn: BlockFunction, exitTarget: Int32Array, exitRetired: Int32Array, guestExits: number): void {
+    const links: Array<TranslationBlock | null> = new Array(exitTarget.length).fill(null);
+    for (let i = 0; i < guestExits; i++) links[i] = this.links[i];
+    this.fn = fn;
+    this.exitTarget = exitTarget;
+    this.exitRetired = exitRetired;
+    this.links = links;
   }
 
   get insnCount(): number { return this.insnEips.length - 1; }

@@ -1,0 +1,94 @@
+// Boot time of the guest kit's Linux guest (npm run guest:linux) to its shell
+// banner under rewind86, next to the same kernel, initramfs and command line
+// under qemu-system-i386 (TCG) in the same run, and their ratio.
+// Usage: node bench/linux-boot.mjs [--runs N] [--slices] [--no-qemu]
+//   --slices: rewind86's progress per 2e8 instructions (host seconds, MIPS, blocks translated)
+// The guest is prepared first if it is not cached; without qemu-system-i386 only rewind86 is timed.
+import { spawn, spawnSync } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { buildMachine, parseMachineArgs } from '../dist/cli/machine-setup.js';
+import { defaultGuest, DEFAULT_GUEST_MEMORY_MIB } from '../dist/cli/default-guest.js';
+
+const args = process.argv.slice(2);
+const showSlices = args.includes('--slices');
+const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 3;
+const withQemu = !args.includes('--no-qemu');
+const SLICE = 2e8;
+const BANNER = 'rewind86 guest:';
+const LIMIT = 3e10;
+const QEMU_TIMEOUT_MS = 120_000;
+
+function rewind86Boot(guest) {
+  let console = '';
+  const config = parseMachineArgs({ kernel: guest.kernel, initrd: guest.initrd, append: guest.cmdline, memory: String(DEFAULT_GUEST_MEMORY_MIB) });
+  const { machine } = buildMachine({ kernel: guest.kernel }, config, 0, (b) => { console += String.fromCharCode(b); });
+  if (process.env.REWIND86_JIT_THRESHOLD) machine.exec.jitThreshold = Number(process.env.REWIND86_JIT_THRESHOLD);
+  const t0 = performance.now();
+  let lastT = t0, lastI = 0, lastTbs = 0, kernelAt = null;
+  while (!console.includes(BANNER) && machine.cpu.icount < LIMIT) {
+    const before = machine.cpu.icount;
+    machine.run(before + SLICE);
+    if (machine.cpu.icount < before + SLICE && !console.includes(BANNER)) break; // the run ended (power-off, reset with --no-reboot...)
+    if (kernelAt === null && console.includes('Linux version')) kernelAt = (performance.now() - t0) / 1000;
+    if (showSlices) {
+      const now = performance.now(), tbs = machine.exec.cache.translated;
+      const dt = (now - lastT) / 1000, di = machine.cpu.icount - lastI;
+      process.stderr.write(`  icount ${(machine.cpu.icount / 1e9).toFixed(2)}e9  ${dt.toFixed(2)} s  ${(di / dt / 1e6).toFixed(0)} MIPS  +${tbs - lastTbs} blocks\n`);
+      lastT = now; lastI = machine.cpu.icount; lastTbs = tbs;
+    }
+  }
+  if (!console.includes(BANNER)) throw new Error(`rewind86: no shell banner after ${machine.cpu.icount} instructions; last output: ${console.slice(-300)}`);
+  return {
+    seconds: (performance.now() - t0) / 1000, kernelAt, icount: machine.cpu.icount,
+    blocks: machine.exec.cache.translated, compiled: machine.exec.compiledBlocks,
+  };
+}
+
+/** Seconds from spawning QEMU to the banner on its serial port (stdout), or null when QEMU is absent. */
+function qemuBoot(guest) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn('qemu-system-i386', ['-M', 'pc', '-m', String(DEFAULT_GUEST_MEMORY_MIB), '-display', 'none', '-monitor', 'none',
+      '-serial', 'stdio', '-no-reboot', '-net', 'none', '-kernel', guest.kernel, '-initrd', guest.initrd, '-append', guest.cmdline],
+    { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '', done = false;
+    const timer = setTimeout(() => finish(new Error(`qemu: no shell banner in ${QEMU_TIMEOUT_MS / 1000} s`)), QEMU_TIMEOUT_MS);
+    const finish = (err, value) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      if (err) reject(err); else resolve(value);
+    };
+    child.on('error', (e) => finish(new Error(`qemu: ${e.message}`)));
+    child.stdout.on('data', (d) => {
+      out += d.toString('latin1');
+      if (out.includes(BANNER)) finish(null, (performance.now() - t0) / 1000);
+    });
+    child.on('exit', () => finish(new Error(`qemu exited before the banner; output: ${out.slice(-300)}`)));
+  });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main() {
+  const guest = defaultGuest();
+  const haveQemu = withQemu && spawnSync('qemu-system-i386', ['--version']).status === 0;
+  const ours = [], theirs = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(rewind86Boot(guest));
+    if (haveQemu) theirs.push(await qemuBoot(guest));
+  }
+  const r = ours.find((x) => x.seconds === median(ours.map((o) => o.seconds)));
+  console.log(`Linux boot to the shell banner (guest kit, ${DEFAULT_GUEST_MEMORY_MIB} MiB), median of ${runs}:`);
+  console.log(`  rewind86: ${r.seconds.toFixed(2)} s (kernel banner at ${r.kernelAt?.toFixed(2)} s), ${(r.icount / 1e9).toFixed(2)}e9 instructions, ${(r.icount / r.seconds / 1e6).toFixed(0)} MIPS, ${r.blocks} blocks translated, ${r.compiled} compiled to JavaScript`);
+  if (haveQemu) {
+    const q = median(theirs);
+    console.log(`  qemu-system-i386 (TCG): ${q.toFixed(2)} s`);
+    console.log(`  ratio rewind86 / QEMU: ${(r.seconds / q).toFixed(2)}x`);
+  } else {
+    console.log('  qemu-system-i386: not installed (apt-get install qemu-system-x86), no comparison');
+  }
+}
+
+main().catch((e) => { console.error(`linux-boot bench: ${e.message}`); process.exit(1); });

@@ -1,0 +1,293 @@
+// The cold tier: runs an IR block by interpreting it, with no JavaScript
+// generated. Most guest code (a kernel's init functions, say) runs a few
+// times and never again; compiling it (emitting source, V8 parsing it, then
+// running it in V8's own interpreter until V8 decides it is hot) costs far
+// more than interpreting the IR. The runtime starts every block here and
+// compiles the ones that turn out hot (runtime/exec.ts).
+//
+// It must do exactly what the compiled block does (emit.ts): the same guest
+// loads and stores through the same TLB fast path and slow-path functions,
+// the same helper calls with the same write-backs and reloads of globals,
+// the same exits with the same state, and on a guest fault the same state
+// left behind. One thing differs: where the compiled block checks for a
+// write to its own code only after instructions that store, the interpreter
+// checks before every instruction, so its extra exits (one per instruction
+// after the first, "leave before instruction k") are numbered differently;
+// the block's exit tables come with it.
+import { type IrBlock, TempKind, HelperFlags, Op } from '../tcg-ir/index.js';
+import { type CodeContext, type BlockFunction } from './compile.js';
+import { TLB_MASK } from './emit.js';
+import { mulhu, mulhs } from './mulh.js';
+
+export interface InterpretedBlock {
+  fn: BlockFunction;
+  extraExits: Array<{ retired: number; eip: number }>;
+}
+
+/** The most arguments a helper call may take here (more: the block must be compiled). */
+const MAX_HELPER_ARGS = 6;
+
+// Layout of one encoded op: header words, then its argument temps.
+// word 0: op | cond << 8 | nargs << 16
+const W_OUT = 1;
+const W_OUT2 = 2;
+const W_AUX = 3; // exit number, MemOp, branch target (code offset), instruction number, helper index
+const W_EXTRA = 4; // InsnStart: its EIP; Exit and state-touching calls: a write-back list
+const W_ARGS = 5;
+
+interface Program {
+  ctx: CodeContext;
+  code: Int32Array;
+  /** Temp values: constants in place, locals zeroed at entry, globals loaded at entry. */
+  v: Int32Array;
+  template: Int32Array;
+  /** Globals as (temp, state slot) pairs. */
+  globals: Int32Array;
+  /** Write-back lists, each as (temp, slot) pairs: the globals written so far at an exit or call. */
+  lists: Int32Array[];
+  /** Every global the block writes: written back when a guest fault leaves it (as compiled code's catch does). */
+  allWritten: Int32Array;
+  helpers: Array<(...args: number[]) => number | void>;
+  helperFlags: Int32Array;
+  /** Per instruction number: the write-back list where it starts. */
+  insnLists: Int32Array;
+  /** First extra exit: leaving before instruction k is exit extraBase + k - 1. */
+  extraBase: number;
+}
+
+/** Can this block run in the interpreter? (Every block the translator makes can; a guard for the future.) */
+export function canInterpret(block: IrBlock): boolean {
+  return block.ops.every((o) => o.op !== Op.Call || o.args.length <= MAX_HELPER_ARGS);
+}
+
+export function interpretBlock(block: IrBlock, ctx: CodeContext): InterpretedBlock {
+  const prog = prepare(block, ctx);
+  return { fn: (s) => execute(prog, s), extraExits: extraExitsOf(block) };
+}
+
+function extraExitsOf(block: IrBlock): Array<{ retired: number; eip: number }> {
+  const out: Array<{ retired: number; eip: number }> = [];
+  for (const o of block.ops) {
+    if (o.op === Op.InsnStart && o.aux > 0) out[o.aux - 1] = { retired: o.aux, eip: block.temps[o.args[0]].value };
+  }
+  return out;
+}
+
+function prepare(block: IrBlock, ctx: CodeContext): Program {
+  const temps = block.temps;
+  const template = new Int32Array(temps.length);
+  const globals: number[] = [];
+  temps.forEach((t, i) => {
+    if (t.kind === TempKind.Const) template[i] = t.value;
+    else if (t.kind === TempKind.Global) globals.push(i, t.value);
+  });
+  const helpers: Program['helpers'] = [];
+  const helperFlags: number[] = [];
+  const helperIndex = new Map<string, number>();
+  const lists: Int32Array[] = [];
+  const written: number[] = [];
+  const writtenSet = new Set<number>();
+  let listNow = -1;
+  const currentList = (): number => {
+    if (listNow < 0) {
+      lists.push(Int32Array.from(written));
+      listNow = lists.length - 1;
+    }
+    return listNow;
+  };
+  const noteWrite = (t: number): void => {
+    if (t >= 0 && temps[t].kind === TempKind.Global && !writtenSet.has(t)) {
+      writtenSet.add(t);
+      written.push(t, temps[t].value);
+      listNow = -1;
+    }
+  };
+  const code: number[] = [];
+  const insnLists: number[] = [];
+  const labelAt = new Map<number, number>();
+  const branchFixups: Array<{ at: number; label: number }> = [];
+  for (const o of block.ops) {
+    if (o.op === Op.Label) { labelAt.set(o.aux, code.length); continue; }
+    const at = code.length;
+    code.push(o.op | (o.cond << 8) | (o.args.length << 16), o.out, o.out2, o.aux, 0, ...o.args);
+    switch (o.op) {
+      case Op.Br: case Op.Brcond: branchFixups.push({ at: at + W_AUX, label: o.aux }); break;
+      case Op.InsnStart:
+        code[at + W_EXTRA] = temps[o.args[0]].value;
+        insnLists[o.aux] = currentList();
+        break;
+      case Op.Exit: code[at + W_EXTRA] = currentList(); break;
+      case Op.Call: {
+        const h = o.helper!;
+        let idx = helperIndex.get(h.name);
+        if (idx === undefined) {
+          const f = ctx.helpers[h.name];
+          if (!f) throw new Error(`backend: no helper named ${h.name}`);
+          idx = helpers.length;
+          helperIndex.set(h.name, idx);
+          helpers.push(f);
+          helperFlags.push(h.flags);
+        }
+        code[at + W_AUX] = idx;
+        if (h.flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) code[at + W_EXTRA] = currentList();
+        break;
+      }
+    }
+    noteWrite(o.out);
+    noteWrite(o.out2);
+  }
+  for (const f of branchFixups) code[f.at] = labelAt.get(f.label)!;
+  return {
+    ctx, code: Int32Array.from(code), v: new Int32Array(temps.length), template,
+    globals: Int32Array.from(globals), lists, allWritten: Int32Array.from(written),
+    helpers, helperFlags: Int32Array.from(helperFlags), extraBase: block.exits.length,
+    insnLists: Int32Array.from(insnLists),
+  };
+}
+
+function writeBack(v: Int32Array, s: Int32Array, list: Int32Array): void {
+  for (let i = 0; i < list.length; i += 2) s[list[i + 1]] = v[list[i]];
+}
+
+function cond(c: number, a: number, b: number): boolean {
+  switch (c) {
+    case 0: return a === b; // Eq
+    case 1: return a !== b; // Ne
+    case 2: return a < b; // Lt
+    case 3: return a >= b; // Ge
+    case 4: return a <= b; // Le
+    case 5: return a > b; // Gt
+    case 6: return (a >>> 0) < (b >>> 0); // Ltu
+    case 7: return (a >>> 0) >= (b >>> 0); // Geu
+    case 8: return (a >>> 0) <= (b >>> 0); // Leu
+    case 9: return (a >>> 0) > (b >>> 0); // Gtu
+    case 10: return (a & b) === 0; // TstEq
+    default: return (a & b) !== 0; // TstNe
+  }
+}
+
+function execute(p: Program, s: Int32Array): number {
+  const { code, v, ctx } = p;
+  v.set(p.template);
+  const g = p.globals;
+  for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
+  let pc = 0, insn = 0, smc = 0;
+  try {
+    for (;;) {
+      const head = code[pc];
+      const out = code[pc + W_OUT];
+      const a0 = code[pc + W_ARGS], a1 = code[pc + W_ARGS + 1];
+      const next = pc + W_ARGS + (head >>> 16);
+      switch (head & 255) {
+        case Op.Mov: v[out] = v[a0]; break;
+        case Op.Add: v[out] = (v[a0] + v[a1]) | 0; break;
+        case Op.Sub: v[out] = (v[a0] - v[a1]) | 0; break;
+        case Op.Mul: v[out] = Math.imul(v[a0], v[a1]); break;
+        case Op.And: v[out] = v[a0] & v[a1]; break;
+        case Op.Or: v[out] = v[a0] | v[a1]; break;
+        case Op.Xor: v[out] = v[a0] ^ v[a1]; break;
+        case Op.Shl: v[out] = v[a0] << v[a1]; break;
+        case Op.Shr: v[out] = v[a0] >>> v[a1]; break;
+        case Op.Sar: v[out] = v[a0] >> v[a1]; break;
+        case Op.Rotl: { const x = v[a0], n = v[a1]; v[out] = (x << n) | (x >>> ((32 - n) & 31)); break; }
+        case Op.Rotr: { const x = v[a0], n = v[a1]; v[out] = (x >>> n) | (x << ((32 - n) & 31)); break; }
+        case Op.Neg: v[out] = -v[a0]; break;
+        case Op.Not: v[out] = ~v[a0]; break;
+        case Op.Ext8s: v[out] = (v[a0] << 24) >> 24; break;
+        case Op.Ext8u: v[out] = v[a0] & 255; break;
+        case Op.Ext16s: v[out] = (v[a0] << 16) >> 16; break;
+        case Op.Ext16u: v[out] = v[a0] & 65535; break;
+        case Op.Setcond: v[out] = cond((head >>> 8) & 255, v[a0], v[a1]) ? 1 : 0; break;
+        case Op.Movcond:
+          v[out] = cond((head >>> 8) & 255, v[a0], v[a1]) ? v[code[pc + W_ARGS + 2]] : v[code[pc + W_ARGS + 3]];
+          break;
+        case Op.Mulu2: case Op.Muls2: {
+          const x = v[a0], y = v[a1];
+          const hi = (head & 255) === Op.Mulu2 ? mulhu(x, y) : mulhs(x, y);
+          v[out] = Math.imul(x, y);
+          v[code[pc + W_OUT2]] = hi;
+          break;
+        }
+        case Op.Ld: v[out] = load(ctx, code[pc + W_AUX], v[a0], insn); break;
+        case Op.St: if (store(ctx, code[pc + W_AUX], v[a0], v[a1], insn) !== 0) smc = 1; break;
+        case Op.Call: {
+          const idx = code[pc + W_AUX], flags = p.helperFlags[idx];
+          if (flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) writeBack(v, s, p.lists[code[pc + W_EXTRA]]);
+          const r = callHelper(p.helpers[idx], code, v, pc + W_ARGS, head >>> 16, (flags & HelperFlags.CanFault) !== 0 ? insn : -1);
+          if (flags & HelperFlags.CodeWrite) { if (r !== 0) smc = 1; } else if (out >= 0) v[out] = r | 0;
+          if (flags & HelperFlags.WritesState) for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
+          break;
+        }
+        case Op.Br: pc = code[pc + W_AUX]; continue;
+        case Op.Brcond:
+          if (cond((head >>> 8) & 255, v[a0], v[a1])) { pc = code[pc + W_AUX]; continue; }
+          break;
+        case Op.InsnStart: {
+          const k = code[pc + W_AUX];
+          // A store hit this block's code: leave before instruction k.
+          if (smc !== 0) {
+            writeBack(v, s, p.lists[p.insnLists[k]]);
+            s[ctx.eipSlot] = code[pc + W_EXTRA];
+            return p.extraBase + k - 1;
+          }
+          insn = k;
+          break;
+        }
+        case Op.Exit:
+          writeBack(v, s, p.lists[code[pc + W_EXTRA]]);
+          return code[pc + W_AUX];
+        default:
+          throw new Error(`interpreter: op ${head & 255}`);
+      }
+      pc = next;
+    }
+  } catch (e) {
+    if (!(e instanceof ctx.Fault) || !e.stateSynced) writeBack(v, s, p.allWritten);
+    throw e;
+  }
+}
+
+function load(ctx: CodeContext, memOp: number, addr: number, insn: number): number {
+  const page = addr >>> 12, i = page & TLB_MASK;
+  switch (memOp) {
+    case 1: return ctx.tR[i] === page ? ctx.m8[addr + ctx.tO[i]] : ctx.ld1(addr, insn);
+    case 9: return ctx.tR[i] === page ? ctx.i8[addr + ctx.tO[i]] : (ctx.ld1(addr, insn) << 24) >> 24;
+    case 2: return ctx.tR[i] === page && (addr & 1) === 0 ? ctx.m16[(addr + ctx.tO[i]) >> 1] : ctx.ld2(addr, insn);
+    case 10: return ctx.tR[i] === page && (addr & 1) === 0 ? ctx.i16[(addr + ctx.tO[i]) >> 1] : (ctx.ld2(addr, insn) << 16) >> 16;
+    default: return ctx.tR[i] === page && (addr & 3) === 0 ? ctx.m32[(addr + ctx.tO[i]) >> 2] : ctx.ld4(addr, insn);
+  }
+}
+
+/** Returns non-zero when a slow-path store hit translated code of the running block. */
+function store(ctx: CodeContext, memOp: number, addr: number, value: number, insn: number): number {
+  const page = addr >>> 12, i = page & TLB_MASK;
+  switch (memOp & 7) {
+    case 1:
+      if (ctx.tW[i] === page) { ctx.m8[addr + ctx.tO[i]] = value; return 0; }
+      return ctx.st1(addr, value, insn);
+    case 2:
+      if (ctx.tW[i] === page && (addr & 1) === 0) { ctx.m16[(addr + ctx.tO[i]) >> 1] = value; return 0; }
+      return ctx.st2(addr, value, insn);
+    default:
+      if (ctx.tW[i] === page && (addr & 3) === 0) { ctx.m32[(addr + ctx.tO[i]) >> 2] = value; return 0; }
+      return ctx.st4(addr, value, insn);
+  }
+}
+
+/** Calls a helper with the values of its argument temps (and the instruction number when it can fault, as compiled code does). */
+function callHelper(f: (...args: number[]) => number | void, code: Int32Array, v: Int32Array, at: number, n: number, insn: number): number {
+  const a = (k: number): number => v[code[at + k]];
+  const withInsn = insn >= 0;
+  let r: number | void;
+  switch (n + (withInsn ? 1 : 0)) {
+    case 0: r = f(); break;
+    case 1: r = n === 1 ? f(a(0)) : f(insn); break;
+    case 2: r = n === 2 ? f(a(0), a(1)) : f(a(0), insn); break;
+    case 3: r = n === 3 ? f(a(0), a(1), a(2)) : f(a(0), a(1), insn); break;
+    case 4: r = n === 4 ? f(a(0), a(1), a(2), a(3)) : f(a(0), a(1), a(2), insn); break;
+    case 5: r = n === 5 ? f(a(0), a(1), a(2), a(3), a(4)) : f(a(0), a(1), a(2), a(3), insn); break;
+    case 6: r = n === 6 ? f(a(0), a(1), a(2), a(3), a(4), a(5)) : f(a(0), a(1), a(2), a(3), a(4), insn); break;
+    default: r = f(a(0), a(1), a(2), a(3), a(4), a(5), insn); break;
+  }
+  return (r as number) | 0;
+}

@@ -1,0 +1,195 @@
+// The IR interpreter (src/backend-js/interp.ts, the cold tier) against the
+// compiled JavaScript of the same blocks (emit.ts): random IR blocks that obey
+// the IR's rules, run by both from the same state, must leave the same
+// registers, memory, slow-path and helper calls, the same exit (as retired
+// instructions and next EIP) or the same guest fault with the same state.
+import { describe, it, expect } from 'vitest';
+import { IrBuilder, Op, Cond, HelperFlags, MemOp, optimizeBlock, validateBlock, type HelperDecl } from '../src/tcg-ir/index.js';
+import { compileBlock, interpretBlock, TLB_BITS, type CodeContext, type BlockFunction } from '../src/backend-js/index.js';
+import { buildMachine, parseMachineArgs } from '../src/cli/machine-setup.js';
+import { cpuStateHash, ramHash } from '../src/replay/index.js';
+import { repoPath } from './support/guests.js';
+
+const RAM = 64 * 1024;
+const NREGS = 8;
+const EIP = 8;
+const STATE = 32;
+
+class TestFault {
+  constructor(readonly stateSynced: boolean) {}
+}
+
+function rng(seed: number): (n: number) => number {
+  let x = seed | 0 || 1;
+  return (n) => {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    return ((x >>> 0) % n);
+  };
+}
+
+const PURE: HelperDecl = { name: 'pure', flags: HelperFlags.None };
+const READS: HelperDecl = { name: 'reads', flags: HelperFlags.ReadsState };
+const WRITES: HelperDecl = { name: 'writes', flags: HelperFlags.ReadsState | HelperFlags.WritesState | HelperFlags.SideEffects };
+const FAULTY: HelperDecl = { name: 'faulty', flags: HelperFlags.CanFault | HelperFlags.SideEffects };
+const CODEWRITE: HelperDecl = { name: 'codewrite', flags: HelperFlags.CodeWrite | HelperFlags.SideEffects };
+
+/** A machine for one run: RAM, a TLB mapping some pages, slow paths and helpers that log their calls. */
+function machine(seed: number) {
+  const r = rng(seed);
+  const buf = new ArrayBuffer(RAM);
+  const m8 = new Uint8Array(buf);
+  for (let i = 0; i < RAM; i++) m8[i] = r(256);
+  const size = 1 << TLB_BITS;
+  const tR = new Int32Array(size).fill(-1), tW = new Int32Array(size).fill(-1), tO = new Int32Array(size).fill(-1);
+  // Linear pages 0x10..0x1f map to physical pages 0..15; some read-only; the rest take the slow path.
+  for (let p = 0; p < 16; p++) {
+    if (r(4) === 0) continue;
+    tR[0x10 + p] = 0x10 + p;
+    if (r(3) !== 0) tW[0x10 + p] = 0x10 + p;
+    tO[0x10 + p] = (p << 12) - ((0x10 + p) << 12);
+  }
+  const log: Array<Array<string | number>> = [];
+  let countdown = 3 + r(20);
+  const maybeFault = (synced: boolean) => { if (--countdown === 0) throw new TestFault(synced); };
+  const ld = (n: number) => (a: number, k: number) => { log.push([`ld${n}`, a, k]); maybeFault(false); return (a * 7 + n) | 0; };
+  const st = (n: number) => (a: number, v: number, k: number) => { log.push([`st${n}`, a, v, k]); maybeFault(false); return (a & 0x30) === 0x30 ? 1 : 0; };
+  let s: Int32Array = new Int32Array(0);
+  const ctx: CodeContext = {
+    m8, i8: new Int8Array(buf), m16: new Uint16Array(buf), i16: new Int16Array(buf), m32: new Int32Array(buf), tR, tW, tO,
+    ld1: ld(1), ld2: ld(2), ld4: ld(4), st1: st(1), st2: st(2), st4: st(4),
+    helpers: {
+      pure: (a, b) => { log.push(['pure', a, b]); return (a * 3) ^ b; },
+      reads: (a) => { log.push(['reads', a, ...s.slice(0, NREGS)]); return s[a & 7] + 1; },
+      writes: (a) => { log.push(['writes', a, ...s.slice(0, NREGS)]); s[a & 7] = (s[(a >> 3) & 7] * 5) | 0; },
+      faulty: (a, k) => { log.push(['faulty', a, k]); if ((a & 3) === 0) { s[0] = 0x5eed; maybeFault(true); } maybeFault(false); return a ^ 0x1234; },
+      codewrite: (a) => { log.push(['codewrite', a]); return a & 1; },
+    },
+    Fault: TestFault as never, eipSlot: EIP, ic: new Float64Array(2), ctl: new Int32Array(2),
+  };
+  return { ctx, m8, log, setState: (x: Int32Array) => { s = x; } };
+}
+
+/** A random valid block: each instruction does its faultable work into locals first, then writes registers. */
+function randomBlock(seed: number): IrBuilder {
+  const r = rng(seed);
+  const b = new IrBuilder();
+  const regs = Array.from({ length: NREGS }, (_, i) => b.global(i, `r${i}`));
+  const eipG = b.global(EIP, 'eip');
+  const insns = 1 + r(8);
+  for (let k = 0; k < insns; k++) {
+    const eip = 0x1000 + k * 3;
+    b.insnStart(eip, k);
+    const vals: number[] = [...regs];
+    const pick = () => (r(5) === 0 ? b.const([0, 1, -1, 31, 0x7fffffff, -0x80000000, 0x12345678][r(7)]) : vals[r(vals.length)]);
+    const addr = () => b.addi(b.andi(pick(), 0x1ffff), 0x10000 - (r(2) ? 0 : 1)); // pages 0x10-0x2f, sometimes misaligned
+    const nFaultable = r(3);
+    for (let i = 0; i < nFaultable; i++) {
+      switch (r(5)) {
+        case 0: vals.push(b.ld([MemOp.U8, MemOp.S8, MemOp.U16, MemOp.S16, MemOp.U32][r(5)], addr())); break;
+        case 1: b.st([MemOp.U8, MemOp.U16, MemOp.U32][r(3)], addr(), pick()); break;
+        case 2: vals.push(b.call(FAULTY, [pick()], true)); break;
+        case 3: b.call(CODEWRITE, [pick()], false); break;
+        default: vals.push(b.ld(MemOp.U32, addr()));
+      }
+    }
+    const nOps = r(10);
+    for (let i = 0; i < nOps; i++) {
+      const c = ([Cond.Eq, Cond.Ne, Cond.Lt, Cond.Ge, Cond.Le, Cond.Gt, Cond.Ltu, Cond.Geu, Cond.Leu, Cond.Gtu, Cond.TstEq, Cond.TstNe] as Cond[])[r(12)];
+      switch (r(9)) {
+        case 0: vals.push(b.binop([Op.Add, Op.Sub, Op.Mul, Op.And, Op.Or, Op.Xor][r(6)], pick(), pick())); break;
+        case 1: vals.push(b.binop([Op.Shl, Op.Shr, Op.Sar, Op.Rotl, Op.Rotr][r(5)], pick(), b.andi(pick(), 31))); break;
+        case 2: vals.push(b.unop([Op.Neg, Op.Not, Op.Ext8s, Op.Ext8u, Op.Ext16s, Op.Ext16u][r(6)], pick())); break;
+        case 3: vals.push(b.setcond(c, pick(), pick())); break;
+        case 4: vals.push(b.movcond(c, pick(), pick(), pick(), pick())); break;
+        case 5: vals.push(...b.mul2(r(2) === 0, pick(), pick())); break;
+        case 6: vals.push(b.call(PURE, [pick(), pick()], true)); break;
+        case 7: vals.push(b.call(READS, [pick()], true)); break;
+        default: { // a forward branch over a register write
+          const l = b.newLabel();
+          b.brcond(c, pick(), pick(), l);
+          b.mov(regs[r(NREGS)], pick());
+          b.label(l);
+        }
+      }
+    }
+    if (r(4) === 0) b.call(WRITES, [pick()], false);
+    for (let i = r(4); i > 0; i--) b.mov(regs[r(NREGS)], pick());
+    if (k < insns - 1 && r(4) === 0) { // a side exit
+      const l = b.newLabel();
+      b.brcond(Cond.TstEq, pick(), b.const(1 << r(8)), l);
+      if (r(2)) b.exit(0x2000 + k, k + 1); else { b.mov(eipG, pick()); b.exit(-1, k + 1); }
+      b.label(l);
+    }
+  }
+  b.exit(0x3000, insns);
+  return b;
+}
+
+type Outcome = { exit: string; state: number[]; ram: string; log: unknown[] };
+
+function runOnce(fn: (ctx: CodeContext) => { fn: BlockFunction; extraExits: Array<{ retired: number; eip: number }> }, ir: IrBuilder, seed: number, exits: Array<{ target: number; retired: number }>): Outcome {
+  const m = machine(seed);
+  const { fn: run, extraExits } = fn(m.ctx);
+  const r = rng(seed * 31);
+  const s = new Int32Array(STATE);
+  for (let i = 0; i < STATE; i++) s[i] = r(2) ? r(0x40000) : (r(0x7fffffff) * (r(2) ? -1 : 1)) | 0;
+  m.setState(s);
+  let exit: string;
+  try {
+    const e = run(s);
+    exit = e < exits.length ? `exit retired=${exits[e].retired} target=${exits[e].target} eip=${s[EIP]}` : `smc retired=${extraExits[e - exits.length].retired} eip=${s[EIP]}`;
+  } catch (e) {
+    if (!(e instanceof TestFault)) throw e;
+    exit = `fault synced=${e.stateSynced}`;
+  }
+  return { exit, state: Array.from(s), ram: Buffer.from(m.m8).toString('base64'), log: m.log };
+}
+
+describe('the IR interpreter does what the compiled block does', () => {
+  for (const optimize of [false, true]) {
+    it(`on 3000 random blocks (${optimize ? 'optimized' : 'as built'})`, () => {
+      for (let seed = 1; seed <= 3000; seed++) {
+        const b = randomBlock(seed + (optimize ? 100000 : 0));
+        expect(validateBlock(b.block), `seed ${seed}`).toEqual([]);
+        if (optimize) optimizeBlock(b.block);
+        const exits = b.block.exits;
+        const compiled = runOnce((ctx) => compileBlock(b.block, ctx), b, seed, exits);
+        const interpreted = runOnce((ctx) => interpretBlock(b.block, ctx), b, seed, exits);
+        expect(interpreted, `seed ${seed}`).toEqual(compiled);
+      }
+    });
+  }
+});
+
+describe('tiering: test kernels run the same interpreted, compiled, and promoted part way', () => {
+  const GUESTS: Array<{ name: string; kernel?: string; bios?: string }> = [
+    { name: 'exceptions', kernel: 'exceptions.elf' }, { name: 'privilege', kernel: 'privilege.elf' },
+    { name: 'paging', kernel: 'paging.elf' }, { name: 'segments', kernel: 'segments.elf' },
+    { name: 'debug', kernel: 'debug.elf' }, { name: 'smc', kernel: 'smc.elf' }, { name: 'sysinsn', kernel: 'sysinsn.elf' },
+    { name: 'irq', kernel: 'irq.elf' }, { name: 'realmode', bios: 'realmode.rom' },
+  ];
+  const run = (g: (typeof GUESTS)[number], threshold: number) => {
+    let out = '';
+    const config = parseMachineArgs({ memory: '128', append: '' });
+    const boot = g.kernel ? { kernel: repoPath(`test/guests/bin/${g.kernel}`) } : { bios: repoPath(`test/guests/bin/${g.bios}`) };
+    const { machine } = buildMachine(boot, config, 0, (b) => { out += String.fromCharCode(b); });
+    machine.exec.jitThreshold = threshold;
+    const r = machine.run(5e8);
+    return { out, status: r.status, icount: machine.cpu.icount, cpu: cpuStateHash(machine), ram: ramHash(machine), compiled: machine.exec.compiledBlocks };
+  };
+  for (const g of GUESTS) {
+    it(g.name, () => {
+      const compiled = run(g, 0);
+      const interpreted = run(g, 1e9);
+      const promoted = run(g, 3);
+      expect(compiled.out).toMatch(/\S/);
+      // Only blocks compiled with watchpoint checks (the debug kernel's data breakpoints) skip the interpreter.
+      if (g.name !== 'debug') expect(interpreted.compiled).toBe(0);
+      expect(promoted.compiled).toBeGreaterThan(0);
+      expect(promoted.compiled).toBeLessThan(compiled.compiled);
+      const strip = ({ compiled: _, ...rest }: ReturnType<typeof run>) => rest;
+      expect(strip(interpreted)).toEqual(strip(compiled));
+      expect(strip(promoted)).toEqual(strip(compiled));
+    });
+  }
+});
