@@ -63,3 +63,19 @@ describe('icount', () => {
     expect(fingerprint(sliced.m)).toBe(fingerprint(whole.m));
   });
 });
+
+describe('the TSC counts virtual time, halts included', () => {
+  it('advances by the warped time in instruction times (2^shift ns), and a snapshot of the clock restores it', () => {
+    const m = new Machine({ memoryMiB: 2, icountShift: 3, serialOut: () => {} });
+    m.cpu.icount = 1000;
+    expect(m.cpu.tscAt(0)).toBe(1000);
+    m.clock.warpTo(m.clock.nowNs() + 8 * 500 + 5); // a halt skips 500 instruction times and 5 ns
+    expect(m.cpu.tscAt(0)).toBe(1500);
+    expect(m.cpu.tscAt(2)).toBe(1502); // inside a block: the instructions before the rdtsc count
+    const saved = m.clock.save();
+    const n = new Machine({ memoryMiB: 2, icountShift: 3, serialOut: () => {} });
+    n.cpu.icount = 1000;
+    n.clock.load(saved);
+    expect(n.cpu.tscAt(0)).toBe(1500);
+  });
+});

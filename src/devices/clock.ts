@@ -78,10 +78,17 @@ export class VirtualClock {
   warpTo(ns: number): void {
     const now = this.nowNs();
     if (ns > now) this.warpNs += ns - now;
+    this.syncTsc();
   }
+
+  /** The TSC counts warped time too, in whole instruction times. */
+  private syncTsc(): void { this.cpu.tscWarp = Math.floor(this.warpNs / this.scale); }
 
   deadlineChanged(ns: number): void { this.onDeadline(this.icountFor(ns)); }
 
   save(): ClockState { return { version: 1, warpNs: this.warpNs }; }
-  load(state: ClockState): void { this.warpNs = state.warpNs; }
+  load(state: ClockState): void {
+    this.warpNs = state.warpNs;
+    this.syncTsc();
+  }
 }

@@ -248,7 +248,7 @@ export class Machine {
       case 'exit': return { status: stop.status, message: '', reason: StopReason.Stopped };
       case 'limit': return { status: 0, message: `stopped at icount ${this.cpu.icount}`, reason: StopReason.Budget };
       case 'triple-fault': return { status: 3, message: `triple fault at EIP ${eip}, icount ${this.cpu.icount} (--no-reboot: not resetting)`, reason: StopReason.TripleFault };
-      case 'reset': return { status: 0, message: `the guest reset the machine at icount ${this.cpu.icount} (--no-reboot: not restarting)`, reason: StopReason.Stopped };
+      case 'reset': return { status: 0, message: `the guest reset the machine at EIP ${eip}, icount ${this.cpu.icount} (--no-reboot: not restarting)`, reason: StopReason.Stopped };
       case 'poweroff': return { status: 0, message: `guest halted at ${eip} with interrupts disabled`, reason: StopReason.Halted };
       case 'halted': return { status: 0, message: `guest halted at ${eip} with interrupts enabled and no interrupt pending`, reason: StopReason.Halted };
       case 'stopped': return { status: 0, message: 'stopped', reason: StopReason.Stopped };

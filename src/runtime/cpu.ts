@@ -22,6 +22,12 @@ export class Cpu {
   set exitRequest(v: boolean) { this.ctl[0] = v ? 1 : 0; }
   /** Index within the running block of the instruction doing port I/O (for its exact icount). */
   ioInsn = 0;
+  /**
+   * Time-stamp counter ticks that halts skipped: the TSC runs at one tick per
+   * instruction time (2^shift ns) of virtual time, including the time a halted
+   * CPU warps over (set by the virtual clock, devices/clock.ts).
+   */
+  tscWarp = 0;
   /** Translation mode of the current state (see frontend-x86/mode.ts). */
   mode = 0;
 
@@ -99,8 +105,8 @@ export class Cpu {
   /** Current instruction count for an event inside a block: retired count at block entry plus the instruction's index. */
   icountAt(insn: number): number { return this.icount + (insn > 0 ? insn : 0); }
 
-  /** The time-stamp counter: a pure function of icount (DESIGN.md, time and determinism). */
-  tscAt(insn: number): number { return this.icountAt(insn); }
+  /** The time-stamp counter: a pure function of icount and the halt warps (DESIGN.md, time and determinism). */
+  tscAt(insn: number): number { return this.icountAt(insn) + this.tscWarp; }
 
   portRead(port: number, size: number): number {
     const v = this.io.read(port, size);

@@ -1,0 +1,14 @@
+// The slow group (npm run test:slow): the Linux guest of the guest kit booted,
+// recorded, replayed and sought end to end. Minutes, not seconds, so it is not
+// part of npm test (vitest.config.ts excludes test/slow).
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/slow/**/*.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 900_000,
+    pool: 'forks',
+    globalSetup: ['test/support/global-build.ts'],
+  },
+});
