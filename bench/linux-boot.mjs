@@ -87,7 +87,7 @@ async function main() {
     console.log(`  qemu-system-i386 (TCG): ${q.toFixed(2)} s`);
     console.log(`  ratio rewind86 / QEMU: ${(r.seconds / q).toFixed(2)}x`);
   } else {
-    console.log('  qemu-system-i386: not installed (apt-get install qemu-system-x86), no comparison');
+    console.log(withQemu ? '  qemu-system-i386: not installed (apt-get install qemu-system-x86), no comparison' : '  qemu-system-i386: not run (--no-qemu)');
   }
 }
 

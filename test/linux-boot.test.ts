@@ -16,7 +16,7 @@ const dir = makeTempDir('linux-boot');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A bzImage: one setup sector after the boot sector, then `code` as the protected-mode kernel. */
-function bzImage(code: number[], opts: { version?: number; loadflags?: number; cmdlineSize?: number } = {}): Uint8Array {
+function bzImage(code: number[], opts: { version?: number; loadflags?: number; cmdlineSize?: number; initSize?: number; prefAddress?: number } = {}): Uint8Array {
   const img = new Uint8Array(1024 + code.length);
   const dv = new DataView(img.buffer);
   img[0x1f1] = 1; // setup_sects
@@ -27,6 +27,8 @@ function bzImage(code: number[], opts: { version?: number; loadflags?: number; c
   dv.setUint32(0x214, 0x100000, true); // code32_start
   dv.setUint32(0x22c, 0x37ffffff, true); // initrd_addr_max
   dv.setUint32(0x238, opts.cmdlineSize ?? 2047, true);
+  dv.setUint32(0x258, opts.prefAddress ?? 0, true); // pref_address (2.10)
+  dv.setUint32(0x260, opts.initSize ?? 0, true); // init_size (2.10)
   img.set(code, 1024);
   return img;
 }
@@ -75,6 +77,11 @@ describe('Linux boot protocol', () => {
       ['cmd.bz', bzImage(KERNEL, { cmdlineSize: 10 }), ['--append', 'a'.repeat(11)], /command line is 11 bytes; this kernel takes at most 10/],
       ['big.bz', bzImage(KERNEL), ['--initrd', 'huge.img', '--memory', '4'], /huge\.img: the initrd \(8388608 bytes\) does not fit/],
       ['two.bz', bzImage(KERNEL), ['--initrd', 'a.img,b.img'], /a Linux kernel takes one initrd/],
+      // Debian's kernels run at pref_address 16 MiB and need init_size (~16 MiB) there before they read the memory map.
+      ['init.bz', bzImage(KERNEL, { prefAddress: 16 << 20, initSize: 16 << 20 }), ['--memory', '31'],
+        /the kernel needs 32 MiB of RAM to decompress and start \(it runs at 0x1000000 and needs 16777216 bytes there\); --memory is 31 MiB/],
+      ['init2.bz', bzImage(KERNEL, { prefAddress: 16 << 20, initSize: 16 << 20 }), ['--initrd', 'huge.img', '--memory', '36'],
+        /huge\.img: the initrd \(8388608 bytes\) does not fit in 36 MiB of RAM above what the kernel needs to start \(32 MiB\); give --memory 40 or more/],
     ];
     writeFileSync(join(dir, 'huge.img'), new Uint8Array(8 << 20));
     writeFileSync(join(dir, 'a.img'), 'a');

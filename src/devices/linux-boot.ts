@@ -14,13 +14,14 @@ const MIN_VERSION = 0x0202;
 const ZERO_PAGE = 0x10000;
 const CMDLINE_ADDR = 0x20000;
 const KERNEL_ADDR = 0x100000;
+const MIB = 1 << 20;
 const E820_MAX = 20;
 
 /** boot_params offsets (boot.rst, "The zero page"; arch/x86/include/uapi/asm/bootparam.h). */
 const BP = {
   altMemK: 0x1e0, e820Entries: 0x1e8, setupHeader: 0x1f1, vidMode: 0x1fa, typeOfLoader: 0x210, loadflags: 0x211,
   code32Start: 0x214, ramdiskImage: 0x218, ramdiskSize: 0x21c, heapEndPtr: 0x224, cmdLinePtr: 0x228,
-  initrdAddrMax: 0x22c, cmdlineSize: 0x238, e820Table: 0x2d0,
+  initrdAddrMax: 0x22c, cmdlineSize: 0x238, initSize: 0x260, prefAddress: 0x258, kernelAlignment: 0x230, e820Table: 0x2d0,
 } as const;
 
 export interface LinuxBootOptions {
@@ -50,6 +51,17 @@ export function loadLinux(cpu: Cpu, opts: LinuxBootOptions): void {
   const kernel = data.subarray(kernelOffset);
   const memEnd = mem.size;
   if (KERNEL_ADDR + kernel.length > memEnd) throw new UserError(`${file}: the kernel (${kernel.length} bytes) does not fit in ${memEnd >> 20} MiB of RAM`);
+  // Where the kernel runs once it has decompressed itself, and how much memory it needs there before it reads the
+  // memory map (boot protocol 2.10+: pref_address, init_size). A relocatable kernel runs at its load address rounded
+  // up to kernel_alignment, but never below pref_address (its LOAD_PHYSICAL_ADDR: 16 MiB for Debian's kernels).
+  const initSize = version >= 0x020a ? Math.max(kernel.length, dv.getUint32(BP.initSize, true)) : kernel.length;
+  const prefAddress = version >= 0x020a ? dv.getUint32(BP.prefAddress, true) : KERNEL_ADDR;
+  const alignment = version >= 0x0205 ? Math.max(1, dv.getUint32(BP.kernelAlignment, true)) : 1;
+  const runAt = Math.max(Math.ceil(KERNEL_ADDR / alignment) * alignment, prefAddress);
+  const needEnd = runAt + initSize;
+  if (needEnd > memEnd) {
+    throw new UserError(`${file}: the kernel needs ${Math.ceil(needEnd / MIB)} MiB of RAM to decompress and start (it runs at 0x${runAt.toString(16)} and needs ${initSize} bytes there); --memory is ${memEnd / MIB} MiB`);
+  }
   mem.m8.set(kernel, KERNEL_ADDR);
   mem.markDirty(KERNEL_ADDR, kernel.length);
 
@@ -73,8 +85,8 @@ export function loadLinux(cpu: Cpu, opts: LinuxBootOptions): void {
     // As high as it may go, page-aligned, below the end of RAM and initrd_addr_max.
     const top = Math.min(memEnd, maxAddr + 1);
     const at = Math.floor((top - rd.length) / 4096) * 4096;
-    if (at < KERNEL_ADDR + kernel.length) {
-      throw new UserError(`${opts.initrd.file}: the initrd (${rd.length} bytes) does not fit in ${memEnd >> 20} MiB of RAM beside the kernel`);
+    if (at < needEnd) {
+      throw new UserError(`${opts.initrd.file}: the initrd (${rd.length} bytes) does not fit in ${memEnd / MIB} MiB of RAM above what the kernel needs to start (${Math.ceil(needEnd / MIB)} MiB); give --memory ${Math.ceil((needEnd + rd.length) / MIB)} or more`);
     }
     mem.m8.set(rd, at);
     mem.markDirty(at, rd.length);
