@@ -161,19 +161,20 @@ describe('the IR interpreter does what the compiled block does', () => {
   }
 });
 
-describe('tiering: test kernels run the same interpreted, compiled, and promoted part way', () => {
+describe('tiering: test kernels run the same interpreted, compiled, promoted part way, and one instruction per block', () => {
   const GUESTS: Array<{ name: string; kernel?: string; bios?: string }> = [
     { name: 'exceptions', kernel: 'exceptions.elf' }, { name: 'privilege', kernel: 'privilege.elf' },
     { name: 'paging', kernel: 'paging.elf' }, { name: 'segments', kernel: 'segments.elf' },
     { name: 'debug', kernel: 'debug.elf' }, { name: 'smc', kernel: 'smc.elf' }, { name: 'sysinsn', kernel: 'sysinsn.elf' },
     { name: 'irq', kernel: 'irq.elf' }, { name: 'realmode', bios: 'realmode.rom' },
   ];
-  const run = (g: (typeof GUESTS)[number], threshold: number) => {
+  const run = (g: (typeof GUESTS)[number], threshold: number, blockInsnLimit = 128) => {
     let out = '';
     const config = parseMachineArgs({ memory: '128', append: '' });
     const boot = g.kernel ? { kernel: repoPath(`test/guests/bin/${g.kernel}`) } : { bios: repoPath(`test/guests/bin/${g.bios}`) };
     const { machine } = buildMachine(boot, config, 0, (b) => { out += String.fromCharCode(b); });
     machine.exec.jitThreshold = threshold;
+    machine.exec.blockInsnLimit = blockInsnLimit;
     const r = machine.run(5e8);
     return { out, status: r.status, icount: machine.cpu.icount, cpu: cpuStateHash(machine), ram: ramHash(machine), compiled: machine.exec.compiledBlocks };
   };
@@ -182,6 +183,8 @@ describe('tiering: test kernels run the same interpreted, compiled, and promoted
       const compiled = run(g, 0);
       const interpreted = run(g, 1e9);
       const promoted = run(g, 3);
+      // The reference: one instruction per block (no side exits, no branches inside blocks, so no uncounting).
+      const reference = run(g, 0, 1);
       expect(compiled.out).toMatch(/\S/);
       // Only blocks compiled with watchpoint checks (the debug kernel's data breakpoints) skip the interpreter.
       if (g.name !== 'debug') expect(interpreted.compiled).toBe(0);
@@ -190,6 +193,7 @@ describe('tiering: test kernels run the same interpreted, compiled, and promoted
       const strip = ({ compiled: _, ...rest }: ReturnType<typeof run>) => rest;
       expect(strip(interpreted)).toEqual(strip(compiled));
       expect(strip(promoted)).toEqual(strip(compiled));
+      expect(strip(reference)).toEqual(strip(compiled));
     });
   }
 });

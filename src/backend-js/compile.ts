@@ -1,6 +1,6 @@
 // Turns emitted JavaScript source into a callable block function, bound to
 // the machine's memory views, TLB arrays and helpers through a closure.
-import { type IrBlock } from '../tcg-ir/index.js';
+import { type IrBlock, Op } from '../tcg-ir/index.js';
 import { emitBlock, type EmitOptions } from './emit.js';
 import { mulhu, mulhs } from './mulh.js';
 
@@ -27,7 +27,7 @@ export interface CodeContext {
   helpers: Record<string, (...args: number[]) => number | void>;
   Fault: abstract new (...args: never[]) => FaultLike;
   eipSlot: number;
-  /** Needed by self-looping blocks: [icount, icount limit] and [exit requested]. */
+  /** Needed by self-looping blocks (and ic by blocks that uncount): [icount, icount limit] and [exit requested]. */
   ic?: Float64Array;
   ctl?: Int32Array;
 }
@@ -42,6 +42,7 @@ export interface CompiledBlock {
 
 export function compileBlock(block: IrBlock, ctx: CodeContext, name = 'tb', options: EmitOptions = {}): CompiledBlock {
   if (options.selfLoopEip !== undefined && (!ctx.ic || !ctx.ctl)) throw new Error('backend: self-loops need ctx.ic and ctx.ctl');
+  if (!ctx.ic && block.ops.some((o) => o.op === Op.Uncount)) throw new Error('backend: uncount needs ctx.ic');
   if (options.watchChecks && !ctx.ctl) throw new Error('backend: watchpoint checks need ctx.ctl');
   const { source, extraExits, helperNames } = emitBlock(block, name, options);
   const binds = helperNames.map((h, i) => {

@@ -198,6 +198,7 @@ class Emitter {
       case Op.Call: this.emitCall(op, o, a); break;
       case Op.Label: this.out(); this.line(`} // L${op.aux}`); break;
       case Op.Br: this.line(`break L${op.aux};`); break;
+      case Op.Uncount: this.line(`ic[0] -= ${op.aux};`); break;
       case Op.Brcond: this.line(`if (${this.cond(op.cond, a[0], a[1])}) break L${op.aux};`); break;
       case Op.InsnStart:
         this.insnIndex = op.aux;

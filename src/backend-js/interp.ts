@@ -74,6 +74,7 @@ function extraExitsOf(block: IrBlock): Array<{ retired: number; eip: number }> {
 }
 
 function prepare(block: IrBlock, ctx: CodeContext): Program {
+  if (!ctx.ic && block.ops.some((o) => o.op === Op.Uncount)) throw new Error('interpreter: uncount needs ctx.ic');
   const temps = block.temps;
   const template = new Int32Array(temps.length);
   const globals: number[] = [];
@@ -219,6 +220,7 @@ function execute(p: Program, s: Int32Array): number {
           break;
         }
         case Op.Br: pc = code[pc + W_AUX]; continue;
+        case Op.Uncount: ctx.ic![0] -= code[pc + W_AUX]; break;
         case Op.Brcond:
           if (cond((head >>> 8) & 255, v[a0], v[a1])) { pc = code[pc + W_AUX]; continue; }
           break;

@@ -39,6 +39,10 @@ export class Tcx {
   continueAt = -1;
   /** Whether the block may go on at `target` instead of leaving (set by the translation loop). */
   follow: (target: number) => boolean = () => false;
+  /** Whether a taken branch to `target` may jump ahead within the block, should the block reach it (set by the translation loop). */
+  joinable: (target: number) => boolean = () => false;
+  /** Taken forward branches waiting for the block to reach their target: their label and the branching instruction's number. */
+  readonly joins: Array<{ target: number; label: number; index: number }> = [];
   /** What the translator knows statically about the lazy flags: CC_OP (-1 unknown) and, after cmp/sub, the operands. */
   cc = { op: -1, a: -1, b: -1 };
   private pending = new Map<number, number>();
@@ -208,6 +212,9 @@ export class Tcx {
     if (src2 >= 0) this.set(S.CC_SRC2, src2);
     this.cc = { op, a: -1, b: -1 };
   }
+
+  /** Forgets what the translator knew about the lazy flags (where two paths join). */
+  forgetFlags(): void { this.cc = { op: -1, a: -1, b: -1 }; }
 
   /** After cmp/sub: also remembers both operands so jcc/setcc compare them directly. */
   setCcSub(size: number, a: number, bv: number, dst: number): void {

@@ -12,12 +12,20 @@ function target(t: Tcx): number {
 }
 
 /**
- * Branches on a condition: taken -> a side exit to `taken`; not taken, the
- * block goes on with the next instruction (the translation loop ends it
- * there if it must).
+ * Branches on a condition. Not taken, the block goes on with the next
+ * instruction (the translation loop ends it there if it must). Taken: a
+ * forward jump to where the block will translate `taken`, if it gets there
+ * (the translation loop places the label; otherwise the label leads to a
+ * side exit at the block's end), or else a side exit now.
  */
 function branch(t: Tcx, c: Cond, a: number, b: number, taken: number): void {
   t.flush();
+  if (t.joinable(taken)) {
+    const label = t.b.newLabel();
+    t.b.brcond(c, a, b, label);
+    t.joins.push({ target: taken, label, index: t.index });
+    return;
+  }
   const fall = t.b.newLabel();
   t.b.brcond(invertCond(c), a, b, fall);
   t.exitTo(taken);

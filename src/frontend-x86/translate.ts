@@ -81,6 +81,30 @@ export interface TranslatedBlock {
 
 const BLOCK_INSN_LIMIT = 128;
 
+/**
+ * Before instruction number `i` at `eip`: the taken branches waiting for this
+ * address land here. Each comes through a trampoline that lowers icount by the
+ * instructions it skipped (the exits and instruction numbers from here on count
+ * them, so a block still retires exactly what it ran); the fall-through path
+ * jumps over the trampolines. What the translator knew about the flags is
+ * forgotten: the paths may disagree.
+ */
+function joinHere(t: Tcx, eip: number, i: number): void {
+  const here = t.joins.filter((j) => j.target === eip);
+  if (here.length === 0) return;
+  t.joins.splice(0, t.joins.length, ...t.joins.filter((j) => j.target !== eip));
+  const join = t.b.newLabel();
+  t.b.br(join);
+  for (const j of here) {
+    t.b.label(j.label);
+    const skipped = i - j.index - 1;
+    if (skipped > 0) t.b.uncount(skipped);
+    t.b.br(join);
+  }
+  t.b.label(join);
+  t.forgetFlags();
+}
+
 export function translateBlock(req: TranslateRequest): TranslatedBlock {
   const t = new Tcx(req.mode);
   const code32 = (req.mode & ModeBit.Code32) !== 0;
@@ -97,12 +121,16 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
     const lin = (req.csBase + target) | 0;
     return index + 1 < limit && lin >>> 12 === firstPage && !visited.has(target) && !req.stopAt?.(lin);
   };
+  // A taken conditional branch to an address the block has not translated yet, in its page: the block may reach it
+  // (an if without an else), and then both paths go on inside the block.
+  t.joinable = (target) => index + 1 < limit && ((req.csBase + target) | 0) >>> 12 === firstPage && !visited.has(target);
   for (let i = 0; ; i++) {
     index = i;
     visited.add(eip);
     const lin = (req.csBase + eip) | 0;
     let insn: Insn;
     if (i > 0 && req.stopAt?.(lin)) { t.index = i - 1; t.nextEip = eip; t.exitTo(eip); break; }
+    if (i > 0) joinHere(t, eip, i);
     try {
       insn = decode((k) => req.fetch((lin + k) | 0), eip, code32);
     } catch (e) {
@@ -133,6 +161,12 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
     if (t.continueAt >= 0) { eip = t.continueAt; t.continueAt = -1; }
     const nextLin = (req.csBase + eip) | 0;
     if (i + 1 >= limit || nextLin >>> 12 !== firstPage) { t.exitTo(eip); break; }
+  }
+  // Branches whose target the block never reached leave it from there.
+  for (const j of t.joins.splice(0)) {
+    t.b.label(j.label);
+    t.index = j.index;
+    t.exitTo(j.target);
   }
   insnEips.push(t.nextEip);
   const problems = validateBlock(t.b.block);

@@ -76,6 +76,9 @@ export class IrBuilder {
 
   insnStart(eip: number, index: number): void { this.push(Op.InsnStart, -1, [this.const(eip)], index); }
 
+  /** Lowers the running icount by n: a forward branch skipped n instructions of the block. */
+  uncount(n: number): void { this.push(Op.Uncount, -1, [], n); }
+
   /** Leaves the block; `target` is the constant next EIP for a chainable exit, or -1. */
   exit(target: number, retired: number): void {
     const n = this.block.exits.length;

@@ -23,7 +23,7 @@ export function clobbersGlobals(insn: IrInsn): boolean {
 /** True when the op must stay even if its outputs are unused. */
 export function hasSideEffects(insn: IrInsn): boolean {
   switch (insn.op) {
-    case Op.St: case Op.Label: case Op.Br: case Op.Brcond: case Op.InsnStart: case Op.Exit:
+    case Op.St: case Op.Label: case Op.Br: case Op.Brcond: case Op.InsnStart: case Op.Exit: case Op.Uncount:
       return true;
     case Op.Ld:
       return true; // a load can fault or touch MMIO

@@ -34,12 +34,19 @@ export const enum Op {
   InsnStart,
   /** leave the block through exit number aux */
   Exit,
+  /**
+   * aux instructions were skipped: a forward branch inside the block jumped
+   * over them, so the exits and instruction numbers after it (which count
+   * every instruction before them in the block) overstate what retired; the
+   * running icount is lowered by aux at once.
+   */
+  Uncount,
 }
 
 export const OP_NAMES = [
   'mov', 'add', 'sub', 'mul', 'and', 'or', 'xor', 'shl', 'shr', 'sar', 'rotl', 'rotr',
   'neg', 'not', 'ext8s', 'ext8u', 'ext16s', 'ext16u', 'setcond', 'movcond',
-  'mulu2', 'muls2', 'ld', 'st', 'call', 'label', 'br', 'brcond', 'insn_start', 'exit',
+  'mulu2', 'muls2', 'ld', 'st', 'call', 'label', 'br', 'brcond', 'insn_start', 'exit', 'uncount',
 ] as const;
 
 /** Comparison conditions; signed ones compare int32, unsigned ones uint32. */

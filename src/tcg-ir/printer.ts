@@ -26,6 +26,9 @@ export function printBlock(block: IrBlock): string {
       case Op.Br:
         lines.push(`  br L${insn.aux}`);
         continue;
+      case Op.Uncount:
+        lines.push(`  uncount ${insn.aux}`);
+        continue;
       case Op.Brcond:
         lines.push(`  brcond ${COND_NAMES[insn.cond]} ${args.join(', ')}, L${insn.aux}`);
         continue;

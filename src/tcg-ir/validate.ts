@@ -6,7 +6,7 @@ import { mayFault } from './effects.js';
 
 const ARITY: Partial<Record<Op, number>> = {
   [Op.Mov]: 1, [Op.Setcond]: 2, [Op.Movcond]: 4, [Op.Mulu2]: 2, [Op.Muls2]: 2,
-  [Op.Ld]: 1, [Op.St]: 2, [Op.Label]: 0, [Op.Br]: 0, [Op.Brcond]: 2, [Op.InsnStart]: 1, [Op.Exit]: 0,
+  [Op.Ld]: 1, [Op.St]: 2, [Op.Label]: 0, [Op.Br]: 0, [Op.Brcond]: 2, [Op.InsnStart]: 1, [Op.Exit]: 0, [Op.Uncount]: 0,
 };
 
 export function validateBlock(block: IrBlock): string[] {
@@ -42,6 +42,7 @@ export function validateBlock(block: IrBlock): string[] {
       if (target === undefined) problems.push(`${where}: branch to undefined label L${insn.aux}`);
       else if (target < i) problems.push(`${where}: backward branch to L${insn.aux}`);
     }
+    if (insn.op === Op.Uncount && !(insn.aux > 0)) problems.push(`${where}: uncount of ${insn.aux} instructions`);
     if (insn.op === Op.Exit && !(insn.aux >= 0 && insn.aux < block.exits.length)) problems.push(`${where}: bad exit ${insn.aux}`);
     if (insn.op === Op.InsnStart) globalWrittenInInsn = '';
     // Precise exceptions: an instruction commits guest registers only after
