@@ -108,6 +108,7 @@ function randomBlock(seed: number): IrBuilder {
           const l = b.newLabel();
           b.brcond(c, pick(), pick(), l);
           b.mov(regs[r(NREGS)], pick());
+          if (r(3) === 0) b.uncount(1 + r(3)); // as a forward jump over whole instructions does
           b.label(l);
         }
       }
@@ -125,7 +126,7 @@ function randomBlock(seed: number): IrBuilder {
   return b;
 }
 
-type Outcome = { exit: string; state: number[]; ram: string; log: unknown[] };
+type Outcome = { exit: string; state: number[]; icount: number; ram: string; log: unknown[] };
 
 function runOnce(fn: (ctx: CodeContext) => { fn: BlockFunction; extraExits: Array<{ retired: number; eip: number }> }, ir: IrBuilder, seed: number, exits: Array<{ target: number; retired: number }>): Outcome {
   const m = machine(seed);
@@ -142,7 +143,7 @@ function runOnce(fn: (ctx: CodeContext) => { fn: BlockFunction; extraExits: Arra
     if (!(e instanceof TestFault)) throw e;
     exit = `fault synced=${e.stateSynced}`;
   }
-  return { exit, state: Array.from(s), ram: Buffer.from(m.m8).toString('base64'), log: m.log };
+  return { exit, state: Array.from(s), icount: m.ctx.ic![0], ram: Buffer.from(m.m8).toString('base64'), log: m.log };
 }
 
 describe('the IR interpreter does what the compiled block does', () => {
