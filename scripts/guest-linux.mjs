@@ -23,7 +23,10 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
 const TAG = 'guest:linux';
-const CMDLINE = 'console=ttyS0 panic=-1 cryptomgr.notests noisapnp acpi=off noapic nolapic pci=off';
+// tsc=reliable: the TSC is exact virtual time here; without it the kernel checks it against the PIT's
+// jiffies-based clocksource (the only other one: no HPET or ACPI PM timer), which lags by up to a tick
+// whenever the watchdog reads it with the timer interrupt pending, and may call the TSC unstable.
+const CMDLINE = 'console=ttyS0 panic=-1 cryptomgr.notests noisapnp acpi=off noapic nolapic tsc=reliable';
 const KERNEL_META = 'linux-image-686';
 const BUSYBOX_PKG = 'busybox-static';
 const ARCH = 'i386';
@@ -271,6 +274,12 @@ function main() {
   log(`cache dir: ${outDir}`);
 
   if (!opts.force && OUTPUTS.every((f) => fs.existsSync(path.join(outDir, f)))) {
+    // The command line is this script's recommendation: a cache made by an older version gets the current one.
+    const cmdlineFile = path.join(outDir, 'cmdline');
+    if (fs.readFileSync(cmdlineFile, 'utf8').trim() !== CMDLINE) {
+      writeAtomic(cmdlineFile, `${CMDLINE}\n`);
+      log(`updated the recommended kernel command line in ${cmdlineFile}`);
+    }
     log(`already prepared (${OUTPUTS.join(', ')}); use --force to download and rebuild`);
     return;
   }

@@ -17,6 +17,7 @@ import { loadMultiboot, type MultibootModule } from './multiboot.js';
 import { UserError } from './errors.js';
 import { VirtualClock, DEFAULT_ICOUNT_SHIFT, type ClockState } from './clock.js';
 import { type Device, type DeviceState } from './device.js';
+import { PciBus } from './pci.js';
 
 export interface MachineOptions {
   memoryMiB: number;
@@ -82,6 +83,7 @@ export class Machine {
   readonly ferr: FpuErrorLatch;
   /** The keyboard controller and port 0x92: A20 and the reset line. */
   readonly kbc: I8042;
+  readonly pci: PciBus;
   private resetRequested = false;
   /** Every device with state, in the order snapshots save and load them. */
   readonly devices: Device[];
@@ -115,7 +117,9 @@ export class Machine {
       reset: () => { this.resetRequested = true; this.exec.stop(); },
     });
     this.kbc.attach(io);
-    this.devices = [pic, this.pit, this.rtc, this.com1, this.ferr, this.kbc];
+    this.pci = new PciBus();
+    this.pci.attach(io);
+    this.devices = [pic, this.pit, this.rtc, this.com1, this.ferr, this.kbc, this.pci];
     attachDebugExit(this.io, (status) => {
       this.exitStatus = status;
       this.exec.stop();
