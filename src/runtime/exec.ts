@@ -286,7 +286,7 @@ export class Executor {
         this.current = null;
         next = this.lookup(this.blockInsnLimit);
         // Chain only within one page: a jump elsewhere may land on a page whose mapping changed.
-        if (tb.valid && this.cache.get(next.key) === next && next.pages.length === 1 &&
+        if (tb.valid && next.cached && next.pages.length === 1 &&
             ((tb.csBase + tb.eip) >>> 12) === ((next.csBase + next.eip) >>> 12)) tb.links[e] = next;
       }
       tb = next;

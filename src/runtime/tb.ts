@@ -14,6 +14,8 @@ export class TranslationBlock {
    * interpreted (one shortened by the icount budget).
    */
   coldRuns = 0;
+  /** In the cache (so on its pages' lists, invalidated by writes there); blocks shortened by the icount budget are not. */
+  cached = false;
 
   constructor(
     readonly key: number,
@@ -69,6 +71,7 @@ export class TbCache {
 
   add(tb: TranslationBlock): void {
     this.map.set(tb.key, tb);
+    tb.cached = true;
     this.translated++;
     for (const p of tb.pages) {
       let list = this.byPage.get(p);
