@@ -313,7 +313,7 @@ export class Tcx {
   exitTo(eip: number): void {
     this.flush();
     this.b.mov(this.g(S.EIP), this.c(eip));
-    this.b.exit(eip, this.index + 1);
+    this.b.exit(eip >>> 0, this.index + 1);
   }
 
   /** Leaves the block continuing at a computed EIP. */

@@ -42,7 +42,7 @@ export class Cpu {
   updatePaging(): void {
     const on = (this.s[S.CR0] & 0x80000001) === (0x80000001 | 0);
     this.mem.walker = on ? this.walker : null;
-    this.mem.flushTlb();
+    this.mem.mappingChanged();
   }
 
   /** Power-on state (SDM vol. 3, 9.1.1): real mode, CS:IP = F000:FFF0 with CS base FFFF0000. */

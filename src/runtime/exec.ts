@@ -10,10 +10,13 @@ import { TbCache, TranslationBlock, blockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
 import { decodeDebugRegs, type GuestBreakpoints, type WatchSpec } from './debug-regs.js';
+import './v8-tiering.js';
 
 const JUMP_CACHE_MASK = 4095;
 /** Translated blocks kept before the whole cache is dropped. */
 const MAX_CACHED_BLOCKS = 32768;
+/** Links to other pages remembered before they are all undone (see Executor.unlinkAcrossPages). */
+const MAX_CROSS_LINKS = 1 << 16;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
 export const DEFAULT_JIT_THRESHOLD = 1000;
 
@@ -100,6 +103,8 @@ export class Executor {
   jitThreshold = DEFAULT_JIT_THRESHOLD;
   /** Blocks compiled to JavaScript (statistics). */
   compiledBlocks = 0;
+  /** Links to another linear page, as (block, exit) pairs: undone when mappings change (unlinkAcrossPages). */
+  private readonly crossLinks: Array<TranslationBlock | number> = [];
 
   constructor(readonly cpu: Cpu) {
     const mem = cpu.mem;
@@ -127,6 +132,7 @@ export class Executor {
       mem.unprotectCodePage(page);
       return hit;
     };
+    mem.onMappingChange = () => this.unlinkAcrossPages();
   }
 
   /** Asks a running run() to return at the next block boundary. */
@@ -172,8 +178,21 @@ export class Executor {
     this.skipBreakpoint = (this.cpu.s[S.BASE + 1] + this.cpu.s[S.EIP]) | 0;
   }
 
+  /**
+   * Drops the links from blocks to blocks on other linear pages: they were
+   * made for the mappings of the moment (a link within one page stays right,
+   * since the block it starts from was found through the page's current
+   * mapping).
+   */
+  private unlinkAcrossPages(): void {
+    const l = this.crossLinks;
+    for (let i = 0; i < l.length; i += 2) (l[i] as TranslationBlock).links[l[i + 1] as number] = null;
+    l.length = 0;
+  }
+
   /** Drops every translated block (after loading a snapshot, or a mode of memory change). */
   flush(): void {
+    this.crossLinks.length = 0;
     this.cache.flush();
     this.jumpCache.fill(null);
     this.cpu.mem.codePages.fill(0);
@@ -282,12 +301,18 @@ export class Executor {
       if (cpu.exitRequest || ic[0] >= ic[1]) return;
       // A constant exit's link always fits; a computed exit's link remembers the last target, which fits if EIP and CS base match.
       let next = tb.links[e];
-      if (next === null || !next.valid || (tb.exitTarget[e] < 0 && (next.eip !== s[S.EIP] || next.csBase !== s[S.BASE + 1]))) {
+      if (next === null || !next.valid || (tb.exitDynamic[e] !== 0 && (next.eip !== s[S.EIP] || next.csBase !== s[S.BASE + 1]))) {
         this.current = null;
         next = this.lookup(this.blockInsnLimit);
-        // Chain only within one page: a jump elsewhere may land on a page whose mapping changed.
-        if (tb.valid && next.cached && next.pages.length === 1 &&
-            ((tb.csBase + tb.eip) >>> 12) === ((next.csBase + next.eip) >>> 12)) tb.links[e] = next;
+        // A link to another linear page holds until mappings change (see unlinkAcrossPages).
+        if (tb.valid && next.cached && next.pages.length === 1) {
+          tb.links[e] = next;
+          if (((tb.csBase + tb.eip) >>> 12) !== ((next.csBase + next.eip) >>> 12)) {
+            // A computed exit relinked again and again grows the list: past a bound, start it over.
+            if (this.crossLinks.length >= MAX_CROSS_LINKS * 2) this.unlinkAcrossPages();
+            this.crossLinks.push(tb, e);
+          }
+        }
       }
       tb = next;
     }
@@ -379,7 +404,7 @@ export class Executor {
 
   /** A block found by physical address fits when it was made for the same CS base, EIP and mode, and its second page still maps where it did. */
   private matches(tb: TranslationBlock, csBase: number, eip: number): boolean {
-    return tb.eip === eip && tb.csBase === csBase && tb.key % 1024 === this.cpu.mode && this.secondPageSame(tb);
+    return tb.eip === eip && tb.csBase === csBase && tb.mode === this.cpu.mode && this.secondPageSame(tb);
   }
 
   private secondPageSame(tb: TranslationBlock): boolean {
@@ -408,12 +433,12 @@ export class Executor {
       code = compiled;
       source = compiled.source;
     }
-    const { exitTarget, exitRetired } = exitTables(tr.ir.exits, code.extraExits);
+    const { exitDynamic, exitRetired } = exitTables(tr.ir.exits, code.extraExits);
     const physPc = mem.codePhys(tr.start);
     const lastPage = mem.codePhys((tr.end - 1) | 0) >>> 12;
     const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
     const tb = new TranslationBlock(
-      blockKey(physPc, cpu.mode), csBase, eip, code.fn, exitTarget, exitRetired,
+      cpu.mode, csBase, eip, code.fn, exitDynamic, exitRetired,
       tr.insnEips, pages, physPc, (tr.end - 1) | 0,
     );
     if (cacheable) this.cache.add(tb);
@@ -444,8 +469,10 @@ export class Executor {
 
   private compileIr(ir: IrBlock, csBase: number, eip: number, cacheable: boolean): CompiledBlock {
     // A block that jumps back to its own start loops inside its function (not when tracing every block).
-    const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && ir.exits.some((x) => x.target === eip);
-    const compiled = compileBlock(ir, this.ctx, `tb_${hex(csBase + eip)}`, { selfLoopEip: selfLoop ? eip : undefined, watchChecks: this.watchMode });
+    // Exit targets are unsigned EIPs; the state array holds EIP signed.
+    const start = eip >>> 0;
+    const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && ir.exits.some((x) => x.target === start);
+    const compiled = compileBlock(ir, this.ctx, `tb_${hex(csBase + eip)}`, { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode });
     this.codeBytes += compiled.source.length;
     this.compiledBlocks++;
     return compiled;
@@ -461,22 +488,22 @@ export class Executor {
   private promote(tb: TranslationBlock): void {
     const t0 = this.clock?.() ?? 0;
     const mem = this.cpu.mem;
-    const tr = this.translateIr(tb.csBase, tb.eip, tb.key % 1024, this.blockInsnLimit);
+    const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit);
     const same = tr.insnEips.length === tb.insnEips.length && tr.insnEips.every((e, i) => e === tb.insnEips[i]) &&
       mem.codePhys(tr.start) === tb.physPc && this.secondPageSame(tb);
     if (same) {
       const compiled = this.compileIr(tr.ir, tb.csBase, tb.eip, true);
-      const { exitTarget, exitRetired } = exitTables(tr.ir.exits, compiled.extraExits);
-      tb.replaceCode(compiled.fn, exitTarget, exitRetired, tr.ir.exits.length);
+      const { exitDynamic, exitRetired } = exitTables(tr.ir.exits, compiled.extraExits);
+      tb.replaceCode(compiled.fn, exitDynamic, exitRetired, tr.ir.exits.length);
     }
     if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
   }
 }
 
 /** The exit tables of a block: its guest exits, then the extra exits of its implementation (computed targets). */
-function exitTables(exits: IrBlock['exits'], extra: Array<{ retired: number }>): { exitTarget: Int32Array; exitRetired: Int32Array } {
+function exitTables(exits: IrBlock['exits'], extra: Array<{ retired: number }>): { exitDynamic: Uint8Array; exitRetired: Int32Array } {
   return {
-    exitTarget: Int32Array.from([...exits.map((x) => x.target), ...extra.map(() => -1)]),
+    exitDynamic: Uint8Array.from([...exits.map((x) => (x.target === -1 ? 1 : 0)), ...extra.map(() => 1)]),
     exitRetired: Int32Array.from([...exits.map((x) => x.retired), ...extra.map((x) => x.retired)]),
   };
 }

@@ -70,7 +70,7 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.movToDr.name]: (dr, v, insn) => movToDr(cpu, dr, v, insn),
     [H.movFromDr.name]: (dr, insn) => movFromDr(cpu, dr, insn),
     [H.system.name]: (op, v, os, old, insn) => systemOp(cpu, op, v, os, old, insn),
-    [H.invlpg.name]: () => { cpu.mem.flushTlb(); },
+    [H.invlpg.name]: () => { cpu.mem.mappingChanged(); },
   };
   // Attribute faults raised deep inside a helper to the calling instruction.
   for (const decl of Object.values(H)) {

@@ -100,7 +100,7 @@ export class Memory {
     const mask = on ? -1 : ~0x100000;
     if (mask === this.a20Mask) return;
     this.a20Mask = mask;
-    this.flushTlb();
+    this.mappingChanged();
   }
 
   /**
@@ -130,6 +130,15 @@ export class Memory {
   flushTlb(): void {
     this.tR.fill(-1);
     this.tW.fill(-1);
+  }
+
+  /** Called when linear-to-physical mappings may have changed (paging registers, INVLPG, A20), after the TLB is flushed. */
+  onMappingChange: () => void = () => {};
+
+  /** Linear addresses may now map elsewhere: drops the TLB and tells the executor (whose links between pages depend on it). */
+  mappingChanged(): void {
+    this.flushTlb();
+    this.onMappingChange();
   }
 
   /** Drops the write entries that map physical page `page` (it now holds code). */

@@ -17,15 +17,19 @@ export class TranslationBlock {
   /** In the cache (so on its pages' lists, invalidated by writes there); blocks shortened by the icount budget are not. */
   cached = false;
 
+  /** Cache key: physical address of the first instruction and translation mode (see blockKey). */
+  readonly key: number;
+
   constructor(
-    readonly key: number,
+    /** Translation mode (frontend-x86/mode.ts) the block was made for. */
+    readonly mode: number,
     /** CS base and EIP the block was translated for. */
     readonly csBase: number,
     readonly eip: number,
     /** Runs the block; returns the exit it left through. (Replaced when an interpreted block is compiled.) */
     public fn: BlockFunction,
-    /** Constant EIP per exit, or -1 for a computed one. */
-    public exitTarget: Int32Array,
+    /** 1 for an exit whose target is computed at run time (its link is checked against CS:EIP), 0 for a constant one. */
+    public exitDynamic: Uint8Array,
     /** Instructions retired when leaving through each exit. */
     public exitRetired: Int32Array,
     /** EIP of each instruction (and one past the last). */
@@ -37,7 +41,8 @@ export class TranslationBlock {
     /** Linear address of the block's last code byte (its second page, if any, is checked through it). */
     readonly lastByte: number,
   ) {
-    this.links = new Array(exitTarget.length).fill(null);
+    this.key = blockKey(physPc, mode);
+    this.links = new Array(exitDynamic.length).fill(null);
   }
 
   /**
@@ -45,11 +50,11 @@ export class TranslationBlock {
    * the interpreted one): the guest exits (the first `guestExits`) keep their
    * numbers and links; the extra exits are the new implementation's.
    */
-  replaceCode(fn: BlockFunction, exitTarget: Int32Array, exitRetired: Int32Array, guestExits: number): void {
-    const links: Array<TranslationBlock | null> = new Array(exitTarget.length).fill(null);
+  replaceCode(fn: BlockFunction, exitDynamic: Uint8Array, exitRetired: Int32Array, guestExits: number): void {
+    const links: Array<TranslationBlock | null> = new Array(exitDynamic.length).fill(null);
     for (let i = 0; i < guestExits; i++) links[i] = this.links[i];
     this.fn = fn;
-    this.exitTarget = exitTarget;
+    this.exitDynamic = exitDynamic;
     this.exitRetired = exitRetired;
     this.links = links;
   }

@@ -57,7 +57,7 @@ export interface IrInsn {
 }
 
 export interface ExitDecl {
-  /** Guest EIP this exit continues at when it is a constant (a chainable exit), else -1. */
+  /** Guest EIP (unsigned) this exit continues at when it is a constant (a chainable exit), else -1. */
   target: number;
   /** Guest instructions retired when the block leaves through this exit. */
   retired: number;
