@@ -9,12 +9,13 @@
 // loads and stores through the same TLB fast path and slow-path functions,
 // the same helper calls with the same write-backs and reloads of globals,
 // the same exits with the same state, and on a guest fault the same state
-// left behind. One thing differs: where the compiled block checks for a
-// write to its own code only after instructions that store, the interpreter
-// checks before every instruction, so its extra exits (one per instruction
-// after the first, "leave before instruction k") are numbered differently;
-// the block's exit tables come with it.
-import { type IrBlock, TempKind, HelperFlags, Op } from '../tcg-ir/index.js';
+// left behind. Like the compiled block, it checks for a write to its own
+// code at the start of an instruction after one that stored; its extra exits
+// are numbered differently (one per instruction after the first, "leave
+// before instruction k", taken or not), so the block's exit tables come with
+// it. Each op carries the number of its instruction (for faults), so the
+// other instruction starts are not executed at all.
+import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, mayWriteCode } from '../tcg-ir/index.js';
 import { type CodeContext, type BlockFunction } from './compile.js';
 import { TLB_MASK } from './emit.js';
 import { mulhu, mulhs } from './mulh.js';
@@ -33,7 +34,8 @@ const W_OUT = 1;
 const W_OUT2 = 2;
 const W_AUX = 3; // exit number, MemOp, branch target (code offset), instruction number, helper index
 const W_EXTRA = 4; // InsnStart: its EIP; Exit and state-touching calls: a write-back list
-const W_ARGS = 5;
+const W_INSN = 5; // loads, stores and calls: the number of the instruction they belong to (for faults)
+const W_ARGS = 6;
 
 interface Program {
   ctx: CodeContext;
@@ -107,10 +109,21 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
   const insnLists: number[] = [];
   const labelAt = new Map<number, number>();
   const branchFixups: Array<{ at: number; label: number }> = [];
-  for (const o of block.ops) {
+  let insn = 0;
+  let stored = false;
+  for (const o of fuseMoves(block)) {
     if (o.op === Op.Label) { labelAt.set(o.aux, code.length); continue; }
+    if (o.op === Op.InsnStart) {
+      insn = o.aux;
+      // Only an instruction after one that may have written code needs its start: the check for that write.
+      const check = stored;
+      stored = false;
+      if (!check) continue;
+    } else if (mayWriteCode(o)) {
+      stored = true;
+    }
     const at = code.length;
-    code.push(o.op | (o.cond << 8) | (o.args.length << 16), o.out, o.out2, o.aux, 0, ...o.args);
+    code.push(o.op | (o.cond << 8) | (o.args.length << 16), o.out, o.out2, o.aux, 0, insn, ...o.args);
     switch (o.op) {
       case Op.Br: case Op.Brcond: branchFixups.push({ at: at + W_AUX, label: o.aux }); break;
       case Op.InsnStart:
@@ -146,6 +159,30 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
   };
 }
 
+/**
+ * The block's ops with `t = op ...; x = mov t` made `x = op ...` where the
+ * local t has no other use: one dispatch fewer, the same values (nothing runs
+ * between the two, and an op that throws writes neither). A third of the IR
+ * is such moves (an instruction computes into a local, then commits it).
+ */
+function fuseMoves(block: IrBlock): IrInsn[] {
+  const uses = new Int32Array(block.temps.length);
+  for (const o of block.ops) for (const a of o.args) uses[a]++;
+  const ops = block.ops;
+  const out: IrInsn[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i], next = ops[i + 1];
+    if (next !== undefined && next.op === Op.Mov && o.out >= 0 && o.out2 < 0 && o.op !== Op.Call &&
+        next.args[0] === o.out && uses[o.out] === 1 && block.temps[o.out].kind === TempKind.Local) {
+      out.push({ ...o, out: next.out });
+      i++;
+      continue;
+    }
+    out.push(o);
+  }
+  return out;
+}
+
 function writeBack(v: Int32Array, s: Int32Array, list: Int32Array): void {
   for (let i = 0; i < list.length; i += 2) s[list[i + 1]] = v[list[i]];
 }
@@ -172,13 +209,13 @@ function execute(p: Program, s: Int32Array): number {
   v.set(p.template);
   const g = p.globals;
   for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
-  let pc = 0, insn = 0, smc = 0;
+  let pc = 0, smc = 0;
   try {
     for (;;) {
       const head = code[pc];
       const out = code[pc + W_OUT];
       const a0 = code[pc + W_ARGS], a1 = code[pc + W_ARGS + 1];
-      const next = pc + W_ARGS + (head >>> 16);
+      const next = pc + W_ARGS + (head >> 16);
       switch (head & 255) {
         case Op.Mov: v[out] = v[a0]; break;
         case Op.Add: v[out] = (v[a0] + v[a1]) | 0; break;
@@ -209,12 +246,12 @@ function execute(p: Program, s: Int32Array): number {
           v[code[pc + W_OUT2]] = hi;
           break;
         }
-        case Op.Ld: v[out] = load(ctx, code[pc + W_AUX], v[a0], insn); break;
-        case Op.St: if (store(ctx, code[pc + W_AUX], v[a0], v[a1], insn) !== 0) smc = 1; break;
+        case Op.Ld: v[out] = load(ctx, code[pc + W_AUX], v[a0], code[pc + W_INSN]); break;
+        case Op.St: if (store(ctx, code[pc + W_AUX], v[a0], v[a1], code[pc + W_INSN]) !== 0) smc = 1; break;
         case Op.Call: {
           const idx = code[pc + W_AUX], flags = p.helperFlags[idx];
           if (flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) writeBack(v, s, p.lists[code[pc + W_EXTRA]]);
-          const r = callHelper(p.helpers[idx], code, v, pc + W_ARGS, head >>> 16, (flags & HelperFlags.CanFault) !== 0 ? insn : -1);
+          const r = callHelper(p.helpers[idx], code, v, pc + W_ARGS, head >> 16, (flags & HelperFlags.CanFault) !== 0 ? code[pc + W_INSN] : -1);
           if (flags & HelperFlags.CodeWrite) { if (r !== 0) smc = 1; } else if (out >= 0) v[out] = r | 0;
           if (flags & HelperFlags.WritesState) for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
           break;
@@ -232,7 +269,6 @@ function execute(p: Program, s: Int32Array): number {
             s[ctx.eipSlot] = code[pc + W_EXTRA];
             return p.extraBase + k - 1;
           }
-          insn = k;
           break;
         }
         case Op.Exit:
