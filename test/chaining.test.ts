@@ -39,7 +39,7 @@ describe('self-loops', () => {
   }
 });
 
-// Links between pages. Guest code at 1 MiB calls a function on the page at
+// Links between pages, and the TLB. Guest code at 1 MiB calls a function on the page at
 // 2 MiB 3000 times (enough for both blocks to be compiled and linked), then
 // maps that linear page to another physical page, whose function returns 2
 // instead of 1, and calls it 3000 times again: EBX must end at 3000 + 6000.
@@ -61,8 +61,8 @@ const REMAP_BY_CR3 = [ // <remap>: mov eax, 0x12000 (a second page directory); m
 const RETURN_1 = [0xb8, 0x01, 0x00, 0x00, 0x00, 0xc3]; // mov eax, 1; ret
 const RETURN_2 = [0xb8, 0x02, 0x00, 0x00, 0x00, 0xc3]; // mov eax, 2; ret
 
-function runRemap(code: number[]): Machine {
-  const m = new Machine({ memoryMiB: 4, serialOut: () => {}, noReboot: true });
+function runRemap(code: number[], prepare: (m: Machine) => void = () => {}): Machine {
+  const m = new Machine({ memoryMiB: 12, serialOut: () => {}, noReboot: true });
   m.loadMultiboot('remap', multibootKernel([0xf4]), ''); // flat protected mode
   const { m8 } = m.mem;
   const dv = new DataView(m.mem.buffer);
@@ -83,6 +83,7 @@ function runRemap(code: number[]): Machine {
   m.cpu.updatePaging();
   s[S.EIP] = 0x100000;
   s[S.ESP] = 0x90000;
+  prepare(m);
   m.exec.flush();
   expect(m.run().reason).toBe('halted');
   return m;
@@ -95,5 +96,31 @@ describe('links between pages', () => {
 
   it('are undone by a CR3 load', () => {
     expect(runRemap(REMAP_BY_CR3).cpu.s[S.EBX]).toBe(3000 + 6000);
+  });
+});
+
+// INVLPG of an address in a 4 MiB page drops every TLB entry of that page.
+// Linear 4 MiB is a 4 MiB page (PSE) on physical 4 MiB; the guest reads two
+// of its 4 KiB parts, remaps it to physical 8 MiB, invalidates one address
+// and reads the other part again: the value must come from the new frame.
+//   mov eax, [0x405000]; mov eax, [0x406000]
+//   mov dword [0x10004], 0x800083   ; the directory entry: 8 MiB, present, writable, 4 MiB page
+//   invlpg [0x405000]; mov ebx, [0x406000]; cli; hlt
+const REMAP_LARGE_PAGE = [
+  0xa1, 0x00, 0x50, 0x40, 0x00, 0xa1, 0x00, 0x60, 0x40, 0x00, 0xc7, 0x05, 0x04, 0x00, 0x01, 0x00, 0x83, 0x00, 0x80, 0x00,
+  0x0f, 0x01, 0x3d, 0x00, 0x50, 0x40, 0x00, 0x8b, 0x1d, 0x00, 0x60, 0x40, 0x00, 0xfa, 0xf4,
+];
+
+describe('INVLPG', () => {
+  it('in a 4 MiB page drops the cached translations of all of it', () => {
+    const m = runRemap(REMAP_LARGE_PAGE, (mm) => {
+      const dv = new DataView(mm.mem.buffer);
+      dv.setUint32(0x10004, 0x400083, true);
+      dv.setUint32(0x406000, 0x11111111, true);
+      dv.setUint32(0x806000, 0x22222222, true);
+      mm.cpu.s[S.CR4] |= 0x10; // PSE
+      mm.cpu.updatePaging();
+    });
+    expect(m.cpu.s[S.EBX]).toBe(0x22222222);
   });
 });
