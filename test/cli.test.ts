@@ -128,6 +128,11 @@ describe('rewind86 run', () => {
     expect(r.stderr).toMatch(/^rewind86: [^\n]*halted[^\n]*\n$/);
     expect(r.stderr).toContain('interrupts disabled');
     expect(r.status).toBe(0);
+    // Recorded, then replayed: the replay ends the same way and says so (its log ends right after the hlt).
+    const rec = cli(['record', '--kernel', file, '--output', 'cli-hlt.log']);
+    expect([rec.status, rec.stderr]).toEqual([0, r.stderr]);
+    const rep = cli(['replay', 'cli-hlt.log']);
+    expect([rep.status, rep.stderr]).toEqual([0, r.stderr]);
   });
 
   it('a triple fault with --no-reboot: exit status 3, one line saying so', () => {

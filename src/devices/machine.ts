@@ -188,6 +188,16 @@ export class Machine {
     }
   }
 
+  /**
+   * How the machine has ended if it has, judged without running: a CPU
+   * halted with interrupts disabled is off (as runUntil reports it, one call
+   * later: a replay reaches a recording's end exactly after the hlt).
+   */
+  endedHere(): MachineStop | null {
+    const s = this.cpu.s;
+    return s[S.HALTED] !== 0 && (s[S.EFLAGS] & F.IF) === 0 ? { kind: 'poweroff', status: 0 } : null;
+  }
+
   /** A halted CPU jumps virtual time to the next timer deadline. False when no timer is armed (only input can wake it). */
   warp(): boolean {
     const d = this.clock.nextDeadline();

@@ -95,7 +95,7 @@ export class Replayer {
           const h = ramHash(m);
           if (h !== want.ramHash) return this.diverged(`RAM hash 0x${h.toString(16)} where the recording had 0x${want.ramHash.toString(16)}`);
         }
-        return ev.type === EventType.End ? { kind: 'end', stop: this.lastStop } : null;
+        return ev.type === EventType.End ? { kind: 'end', stop: this.lastStop ?? m.endedHere() } : null;
       }
     }
   }

@@ -389,6 +389,7 @@ describe('replaying the session', () => {
       expect(statsIcount(r.stderr)).toBe(recordIcount);
       expect(r.stderr).toContain(`rewind86: saved snapshot ${snaps[i]} at icount ${recordIcount} (`);
       expect(r.stderr).not.toMatch(/diverged|warning/);
+      expect(r.stderr, 'the replay says how the guest ended, as the recording did').toMatch(HALTED);
     }
     // The two final states: the same snapshot file, whose machine has the hashes the recording ended with.
     expect(readFileSync(snaps[0]).equals(readFileSync(snaps[1])), 'the two replays\' final snapshots differ').toBe(true);
