@@ -145,6 +145,20 @@ describe('rewind86 run', () => {
     expect(r.status).toBe(3);
   });
 
+  it('a triple fault after console output (stdout not a terminal): the message, then the guest\'s last lines on stderr', () => {
+    const say = (text: string) => [...text].flatMap((c) => [0xb0, c.charCodeAt(0), 0xee]); // mov al, c; out dx, al
+    const file = join(work, 'cli-triple-said.elf');
+    writeFileSync(file, multibootKernel([
+      0x66, 0xba, 0xf8, 0x03, // mov dx, 0x3f8
+      ...say('one\r\ntwo\n\x1b[1mthree\x1b[0m'),
+      0x6a, 0x00, 0x6a, 0x00, 0x0f, 0x01, 0x1c, 0x24, 0x0f, 0x0b, // lidt [limit 0]; ud2
+    ]));
+    const r = cli(['run', '--kernel', file, '--no-reboot']);
+    expect(r.stdout).toBe('one\r\ntwo\n\x1b[1mthree\x1b[0m');
+    expect(r.stderr).toMatch(/^rewind86: triple fault at EIP 0x[0-9a-f]+, icount \d+ [^\n]*\nrewind86: the guest's last console lines:\n {2}one\n {2}two\n {2}three\n$/);
+    expect(r.status).toBe(3);
+  });
+
   it('a triple fault resets the machine by default: RAM stays, the kernel is loaded again', () => {
     // First boot: [0x7000] is 0, so set it to 1 and triple-fault. After the reset: exit with 42.
     const file = join(work, 'cli-reset.elf');

@@ -6,7 +6,7 @@ import {
   parseLog, Replayer, EventType, type ReplayOutcome, type Snapshot, readSnapshotFile, saveSnapshot, checkSnapshotTarget,
   machineFromSnapshot, checkSnapshotFits, TimeTravel, replayPoint, snapshotLogPosition, logStartSnapshot, readLogStartSnapshot,
 } from '../replay/index.js';
-import { LineWriter } from './output.js';
+import { LineWriter, reportLastLines } from './output.js';
 import { readGuestFile } from './guest-file.js';
 import { buildMachine, kernelIfAvailable, mapFirmware, recordedBootImage, verifiedBootImages, type MachineConfig } from './machine-setup.js';
 import { applyDebugFlags } from './debug-flags.js';
@@ -132,6 +132,7 @@ export function replayCommand(logPath: string, opts: ReplayArgs): number | Promi
       if (!outcome.stop) return 0;
       const r = machine.describe(outcome.stop);
       if (r.message) process.stderr.write(`rewind86: ${r.message}\n`);
+      reportLastLines(out, outcome.stop.kind);
       return r.status;
     }
     case 'until':

@@ -7,7 +7,7 @@ import {
   LogWriter, Recorder, runLive, LOG_FORMAT_VERSION, type ImageIdentity, type LogHeader, type LogStartSnapshot,
   readSnapshotFile, checkSnapshotFits, machineFromSnapshot,
 } from '../replay/index.js';
-import { LineWriter } from './output.js';
+import { LineWriter, reportLastLines } from './output.js';
 import { StdinInput } from './stdin-input.js';
 import { buildMachine, imageIdentity, kernelIfAvailable, mapFirmware, parseMachineArgs, recordedBootImage, verifiedBootImages, type MachineArgs } from './machine-setup.js';
 import { readGuestFile } from './guest-file.js';
@@ -113,6 +113,7 @@ export async function runCommand(opts: RunOptions): Promise<number> {
   const seconds = (performance.now() - t0) / 1000;
   const result = machine.describe(stop);
   if (result.message) process.stderr.write(`rewind86: ${result.message}\n`);
+  reportLastLines(out, stop.kind);
   if (opts.stats) {
     const icount = machine.cpu.icount;
     const mips = seconds > 0 ? icount / seconds / 1e6 : 0;

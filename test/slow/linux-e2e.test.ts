@@ -426,7 +426,9 @@ describe('a kernel panic', () => {
     const r = await panicRun!;
     const text = r.stdout.toString('latin1');
     expect(text, tail(text)).toMatch(/^\[\s*\d+\.\d+\] Kernel panic - not syncing: /m);
-    expect(r.stderr).toMatch(/^rewind86: the guest reset the machine at EIP 0x[0-9a-f]+, icount \d+ \(--no-reboot: not restarting\)\n$/);
+    // The one-line message, then (stdout is not a terminal here) the guest's last lines: the panic among them.
+    expect(r.stderr).toMatch(/^rewind86: the guest reset the machine at EIP 0x[0-9a-f]+, icount \d+ \(--no-reboot: not restarting\)\nrewind86: the guest's last console lines:\n( {2}[^\n]*\n)+$/);
+    expect(r.stderr).toMatch(/^ {2}\[\s*\d+\.\d+\] Kernel panic - not syncing: /m);
     expect(r.status).toBe(0);
   }, 600_000);
 });
