@@ -12,7 +12,8 @@
 #
 # Layout: a guest is a directory test/guests/<name>/ or bench/guests/<name>/
 # holding *.c and/or *.S files; it is linked with test/guests/lib (crt0.S,
-# rt-multiboot.c, printf.c, link.ld) into
+# rt-multiboot.c, printf.c, link.ld, and the lib sources its LIB_SOURCES file
+# names, such as check.c) into
 #   test/guests/bin/<name>.elf  or  bench/guests/bin/<name>.elf
 # (ELF32 i386 multiboot v1 kernels loaded at 1 MiB; these are committed).
 # GUEST_DEBUG=1 writes to .../bin-debug/<name>.elf instead, so the committed
@@ -115,18 +116,34 @@ wanted() {
     return 1
 }
 
+# compile_guest OBJDIR: compiles the guest's sources ($srcs in $dir) and the
+# lib sources its LIB_SOURCES file names (one per line) into OBJDIR; the
+# objects go to GUEST_OBJS.
+compile_guest() {
+    local objdir=$1 s obj
+    GUEST_OBJS=()
+    for s in $srcs; do
+        obj="$objdir/${s%.*}.o"
+        compile "$dir/$s" "$obj"
+        GUEST_OBJS+=("$obj")
+    done
+    if [ -e "$dir/LIB_SOURCES" ]; then
+        for s in $(cat "$dir/LIB_SOURCES"); do
+            obj="$objdir/lib-${s%.*}.o"
+            compile "$LIB/$s" "$obj"
+            GUEST_OBJS+=("$obj")
+        done
+    fi
+}
+
 # build_guest DIR: the multiboot kernel, and with --linux the Linux program.
 build_guest() {
-    local dir=$1 name s obj out srcs objs lobjs lout
+    local dir=$1 name out srcs objs lobjs lout
     name=$(basename "$dir")
     srcs=$(cd "$dir" && shopt -s nullglob && printf '%s\n' *.c *.S | LC_ALL=C sort)
 
-    objs=()
-    for s in $srcs; do
-        obj="$BUILD/$BINDIR/$dir/${s%.*}.o"
-        compile "$dir/$s" "$obj"
-        objs+=("$obj")
-    done
+    compile_guest "$BUILD/$BINDIR/$dir"
+    objs=("${GUEST_OBJS[@]}")
     if [ -n "$OUT_DIR" ]; then
         out="$OUT_DIR/$name.elf"
     else
@@ -142,12 +159,8 @@ build_guest() {
     echo "built $out ($(stat -c %s "$out") bytes)"
 
     if [ $linux = 1 ] && [ ! -e "$dir/MULTIBOOT_ONLY" ]; then
-        lobjs=()
-        for s in $srcs; do
-            obj="$BUILD/linux/$dir/${s%.*}.o"
-            compile "$dir/$s" "$obj"
-            lobjs+=("$obj")
-        done
+        compile_guest "$BUILD/linux/$dir"
+        lobjs=("${GUEST_OBJS[@]}")
         if [ -n "$OUT_DIR" ]; then
             mkdir -p "$OUT_DIR/linux"
             lout="$OUT_DIR/linux/$name"

@@ -44,6 +44,7 @@
 
 #ifndef __ASSEMBLER__
 #include "rt.h"
+#include "check.h"
 
 /* What isr_common (stubs.S) leaves: pushal, vector, error code, then the
  * CPU's frame (same privilege: EIP CS EFLAGS). */
@@ -119,19 +120,6 @@ SNIP(int30_handler);
 /* stubs.S */
 extern const u32 isr_stubs[32];
 
-/* One check: begin(); want_*(); end(). A key that matches prints its value;
- * a check with a mismatch prints "expected" and "got" for those keys. */
-void begin(const char *name);
-void want_x(const char *key, u32 want, u32 got);        /* key=0x... */
-void want_u(const char *key, u32 want, u32 got);        /* key=decimal */
-/* An address: key=sym when got == want, else key=sym+0x.. / sym-0x.. */
-void want_sym(const char *key, const char *sym, u32 want, u32 got);
-void want_vec(u32 want, u32 got);                       /* vec=6 or vec=none */
-/* An address that should not be there (want: 0, "none"); printed as base_sym+0x.. */
-void want_no_addr(const char *key, const char *base_sym, u32 base, u32 got);
-void end(void);
-int finish(void);
-#define NO_VEC 0xffffffffu
 
 void run_register_checks(void);
 void run_single_step_checks(void);

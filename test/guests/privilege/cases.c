@@ -579,7 +579,7 @@ void run_double_fault_check(void)
     want_u("df-task-ran", 1, 0);
     want_vec(NO_VEC, last.vec);
     end();
-    rt_exit(finish());
+    rt_exit(finish("privilege"));
 }
 
 /* Runs in the #DF task (stubs.S: df_task_entry), on its own stack. */
@@ -599,5 +599,5 @@ void df_report(void)
     want_x("df-tss-type", 0xb, lar_type_of(dfres[5]));
     want_u("handled-exceptions", 0, exc_count);          /* no #GP reached a handler */
     end();
-    rt_exit(finish());
+    rt_exit(finish("privilege"));
 }

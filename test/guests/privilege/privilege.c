@@ -315,82 +315,6 @@ void run_kernel_prepare(const void *after)
     clear_record(after);
 }
 
-/* ---------------- bookkeeping ---------------- */
-
-#define MAX_KEYS 16
-static int n_pass, n_fail;
-static struct {
-    const char *name;
-    int n;
-    struct { const char *key, *sym; char kind; u32 want, got; } k[MAX_KEYS];
-} cur;
-
-void begin(const char *name)
-{
-    cur.name = name;
-    cur.n = 0;
-}
-
-static void add(const char *key, char kind, const char *sym, u32 want, u32 got)
-{
-    if (cur.n < MAX_KEYS) {
-        cur.k[cur.n].key = key;
-        cur.k[cur.n].kind = kind;
-        cur.k[cur.n].sym = sym;
-        cur.k[cur.n].want = want;
-        cur.k[cur.n].got = got;
-        cur.n++;
-    }
-}
-
-void want_x(const char *key, u32 want, u32 got) { add(key, 'x', 0, want, got); }
-void want_u(const char *key, u32 want, u32 got) { add(key, 'u', 0, want, got); }
-void want_sym(const char *key, const char *sym, u32 want, u32 got) { add(key, 's', sym, want, got); }
-void want_vec(u32 want, u32 got) { add("vec", 'v', 0, want, got); }
-
-static void print_value(int i, int wanted)
-{
-    u32 v = wanted ? cur.k[i].want : cur.k[i].got;
-    rt_printf(" %s=", cur.k[i].key);
-    switch (cur.k[i].kind) {
-    case 'u': rt_printf("%u", v); break;
-    case 'v': if (v == NO_VEC) rt_puts("none"); else rt_printf("%u", v); break;
-    case 's': if (v == cur.k[i].want) rt_puts(cur.k[i].sym); else rt_printf("0x%x", v); break;
-    default: rt_printf("0x%x", v); break;
-    }
-}
-
-void end(void)
-{
-    int ok = 1;
-    for (int i = 0; i < cur.n; i++)
-        if (cur.k[i].want != cur.k[i].got)
-            ok = 0;
-    if (ok) {
-        n_pass++;
-        rt_printf("PASS %s:", cur.name);
-        for (int i = 0; i < cur.n; i++)
-            print_value(i, 0);
-    } else {
-        n_fail++;
-        rt_printf("FAIL %s: expected", cur.name);
-        for (int i = 0; i < cur.n; i++)
-            if (cur.k[i].want != cur.k[i].got)
-                print_value(i, 1);
-        rt_puts(" got");
-        for (int i = 0; i < cur.n; i++)
-            if (cur.k[i].want != cur.k[i].got)
-                print_value(i, 0);
-    }
-    rt_putc('\n');
-}
-
-int finish(void)
-{
-    rt_printf("privilege: %d passed, %d failed\n", n_pass, n_fail);
-    return n_fail;
-}
-
 int main(void)
 {
     outb(0x21, 0xff);           /* mask every 8259 IRQ: ring 3 runs with IF=1 */
@@ -408,5 +332,5 @@ int main(void)
     run_paging_checks();
     run_implicit_supervisor_checks();
     run_double_fault_check();   /* last: the #DF task ends the run */
-    return finish();
+    return finish("privilege");
 }

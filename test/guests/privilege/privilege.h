@@ -59,6 +59,7 @@
 
 #ifndef __ASSEMBLER__
 #include "rt.h"
+#include "check.h"
 
 /* The 32-bit TSS (Intel SDM vol. 3A, 7.2.1, figure 7-2). */
 struct tss32 {
@@ -97,7 +98,6 @@ struct frame {
     u32 vec, err;
     u32 eip, cs, eflags, esp3, ss3;
 };
-#define NO_VEC 0xffffffffu
 extern struct frame last;               /* the first exception since run_user/run_kernel */
 extern u32 last_cr2, exc_count, resume_eip;
 
@@ -151,17 +151,6 @@ void tasks_init(void);
 void lidt_limit(u32 limit);
 void wrmsr(u32 msr, u32 lo, u32 hi);
 u32 rdmsr_lo(u32 msr);
-
-/* One check: begin(); want_*(); end(). A key that matches prints its value;
- * a check with a mismatch prints "expected" and "got" for those keys. */
-void begin(const char *name);
-void want_x(const char *key, u32 want, u32 got);        /* key=0x... */
-void want_u(const char *key, u32 want, u32 got);        /* key=decimal */
-/* key=sym when got == want (addresses), else key=0x... */
-void want_sym(const char *key, const char *sym, u32 want, u32 got);
-void want_vec(u32 want, u32 got);                       /* vec=13 or vec=none */
-void end(void);
-int finish(void);                       /* prints the summary, returns the failure count */
 
 /* Runs a ring-3 snippet (a fault in it resumes at `after`) / clears the
  * exception record for ring-0 code that may fault. */

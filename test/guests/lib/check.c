@@ -1,0 +1,95 @@
+/* The check bookkeeping of the system test guests: see check.h. */
+#include "check.h"
+
+#define MAX_KEYS 24
+static int n_pass, n_fail;
+static struct {
+    const char *name;
+    int n;
+    struct { const char *key, *sym; char kind; u32 want, got, base; } k[MAX_KEYS];
+} cur;
+
+void begin(const char *name)
+{
+    cur.name = name;
+    cur.n = 0;
+}
+
+static void add(const char *key, char kind, const char *sym, u32 want, u32 got)
+{
+    if (cur.n < MAX_KEYS) {
+        cur.k[cur.n].key = key;
+        cur.k[cur.n].kind = kind;
+        cur.k[cur.n].sym = sym;
+        cur.k[cur.n].want = want;
+        cur.k[cur.n].got = got;
+        cur.k[cur.n].base = want;
+        cur.n++;
+    }
+}
+
+void want_x(const char *key, u32 want, u32 got) { add(key, 'x', 0, want, got); }
+void want_u(const char *key, u32 want, u32 got) { add(key, 'u', 0, want, got); }
+void want_sym(const char *key, const char *sym, u32 want, u32 got) { add(key, 's', sym, want, got); }
+void want_vec(u32 want, u32 got) { add("vec", 'v', 0, want, got); }
+void want_no_addr(const char *key, const char *sym, u32 base, u32 got)
+{
+    add(key, 's', sym, 0, got);
+    if (cur.n > 0 && cur.k[cur.n - 1].key == key)
+        cur.k[cur.n - 1].base = base;
+}
+
+static void print_value(int i, int wanted)
+{
+    u32 v = wanted ? cur.k[i].want : cur.k[i].got;
+    u32 w = cur.k[i].base;
+    rt_printf(" %s=", cur.k[i].key);
+    switch (cur.k[i].kind) {
+    case 'u': rt_printf("%u", v); break;
+    case 'v': if (v == NO_VEC) rt_puts("none"); else rt_printf("%u", v); break;
+    case 's':
+        if (v == 0)
+            rt_puts("none");
+        else if (v == w)
+            rt_puts(cur.k[i].sym);
+        else if (v > w && v - w < 0x1000)
+            rt_printf("%s+0x%x", cur.k[i].sym, v - w);
+        else if (v < w && w - v < 0x1000)
+            rt_printf("%s-0x%x", cur.k[i].sym, w - v);
+        else
+            rt_printf("0x%x", v);
+        break;
+    default: rt_printf("0x%x", v); break;
+    }
+}
+
+void end(void)
+{
+    int ok = 1;
+    for (int i = 0; i < cur.n; i++)
+        if (cur.k[i].want != cur.k[i].got)
+            ok = 0;
+    if (ok) {
+        n_pass++;
+        rt_printf("PASS %s:", cur.name);
+        for (int i = 0; i < cur.n; i++)
+            print_value(i, 0);
+    } else {
+        n_fail++;
+        rt_printf("FAIL %s: expected", cur.name);
+        for (int i = 0; i < cur.n; i++)
+            if (cur.k[i].want != cur.k[i].got)
+                print_value(i, 1);
+        rt_puts(" got");
+        for (int i = 0; i < cur.n; i++)
+            if (cur.k[i].want != cur.k[i].got)
+                print_value(i, 0);
+    }
+    rt_putc('\n');
+}
+
+int finish(const char *guest)
+{
+    rt_printf("%s: %d passed, %d failed\n", guest, n_pass, n_fail);
+    return n_fail;
+}
