@@ -2,20 +2,52 @@
 #include "check.h"
 
 #define MAX_KEYS 24
-static int n_pass, n_fail;
+static int n_pass, n_fail, n_skip;
 static struct {
-    const char *name;
+    char name[96];
+    int len, skippable;
     int n;
     struct { const char *key, *sym; char kind; u32 want, got, base; } k[MAX_KEYS];
 } cur;
 
+const char *(*check_skip)(void);
+
 void begin(const char *name)
 {
-    cur.name = name;
+    cur.len = 0;
+    cur.name[0] = 0;
     cur.n = 0;
+    cur.skippable = 0;
+    name_str(name);
 }
 
-static void add(const char *key, char kind, const char *sym, u32 want, u32 got)
+void name_str(const char *s)
+{
+    while (*s && cur.len < (int)sizeof cur.name - 1)
+        cur.name[cur.len++] = *s++;
+    cur.name[cur.len] = 0;
+}
+
+void name_hex(u32 v)
+{
+    char b[11];
+    int n = 0, started = 0;
+    b[n++] = '0';
+    b[n++] = 'x';
+    for (int sh = 28; sh >= 0; sh -= 4) {
+        u32 d = (v >> sh) & 0xf;
+        if (d || started || sh == 0) {
+            b[n++] = "0123456789abcdef"[d];
+            started = 1;
+        }
+    }
+    b[n] = 0;
+    name_str(b);
+}
+
+void skippable(void) { cur.skippable = 1; }
+
+static void add(const char *key, char kind, const char *sym, u32 want, u32 got, u32 base)
 {
     if (cur.n < MAX_KEYS) {
         cur.k[cur.n].key = key;
@@ -23,21 +55,18 @@ static void add(const char *key, char kind, const char *sym, u32 want, u32 got)
         cur.k[cur.n].sym = sym;
         cur.k[cur.n].want = want;
         cur.k[cur.n].got = got;
-        cur.k[cur.n].base = want;
+        cur.k[cur.n].base = base;
         cur.n++;
     }
 }
 
-void want_x(const char *key, u32 want, u32 got) { add(key, 'x', 0, want, got); }
-void want_u(const char *key, u32 want, u32 got) { add(key, 'u', 0, want, got); }
-void want_sym(const char *key, const char *sym, u32 want, u32 got) { add(key, 's', sym, want, got); }
-void want_vec(u32 want, u32 got) { add("vec", 'v', 0, want, got); }
-void want_no_addr(const char *key, const char *sym, u32 base, u32 got)
-{
-    add(key, 's', sym, 0, got);
-    if (cur.n > 0 && cur.k[cur.n - 1].key == key)
-        cur.k[cur.n - 1].base = base;
-}
+void want_x(const char *key, u32 want, u32 got) { add(key, 'x', 0, want, got, 0); }
+void want_u(const char *key, u32 want, u32 got) { add(key, 'u', 0, want, got, 0); }
+void want_sym(const char *key, const char *sym, u32 want, u32 got) { add(key, 's', sym, want, got, want); }
+void want_vec(u32 want, u32 got) { add("vec", 'v', 0, want, got, 0); }
+void want_err(u32 want, u32 got) { add("err", 'e', 0, want, got, 0); }
+void want_no_addr(const char *key, const char *sym, u32 base, u32 got) { add(key, 's', sym, 0, got, base); }
+void want_off(const char *key, const char *sym, u32 base, u32 want, u32 got) { add(key, 'o', sym, want, got, base); }
 
 static void print_value(int i, int wanted)
 {
@@ -47,6 +76,7 @@ static void print_value(int i, int wanted)
     switch (cur.k[i].kind) {
     case 'u': rt_printf("%u", v); break;
     case 'v': if (v == NO_VEC) rt_puts("none"); else rt_printf("%u", v); break;
+    case 'e': if (v == NO_VEC) rt_puts("none"); else rt_printf("0x%x", v); break;
     case 's':
         if (v == 0)
             rt_puts("none");
@@ -59,6 +89,12 @@ static void print_value(int i, int wanted)
         else
             rt_printf("0x%x", v);
         break;
+    case 'o':
+        if (v >= w)
+            rt_printf("%s+0x%x", cur.k[i].sym, v - w);
+        else
+            rt_printf("%s-0x%x", cur.k[i].sym, w - v);
+        break;
     default: rt_printf("0x%x", v); break;
     }
 }
@@ -69,6 +105,14 @@ void end(void)
     for (int i = 0; i < cur.n; i++)
         if (cur.k[i].want != cur.k[i].got)
             ok = 0;
+    if (!ok && cur.skippable && check_skip) {
+        const char *why = check_skip();
+        if (why) {
+            n_skip++;
+            rt_printf("SKIP %s: %s\n", cur.name, why);
+            return;
+        }
+    }
     if (ok) {
         n_pass++;
         rt_printf("PASS %s:", cur.name);
@@ -90,6 +134,9 @@ void end(void)
 
 int finish(const char *guest)
 {
-    rt_printf("%s: %d passed, %d failed\n", guest, n_pass, n_fail);
+    if (check_skip)
+        rt_printf("%s: %d passed, %d failed, %d skipped\n", guest, n_pass, n_fail, n_skip);
+    else
+        rt_printf("%s: %d passed, %d failed\n", guest, n_pass, n_fail);
     return n_fail;
 }

@@ -38,6 +38,7 @@
 
 #ifndef __ASSEMBLER__
 #include "rt.h"
+#include "check.h"
 
 extern u8 arena[ARENA_SIZE];
 extern u8 ss_area[SS_AREA];
@@ -124,23 +125,10 @@ typedef void stk_fn(void);
 STKDECL(k_push3); STKDECL(k_push); STKDECL(k_pushw); STKDECL(k_call); STKDECL(k_pushal);
 STKDECL(k_enter); STKDECL(k_pop);
 
-/* One check: begin(); want_*(); end(). A key that matches prints its value;
- * a check with a mismatch prints "expected" and "got" for those keys.
- * limit_class(): the check expects a fault from a limit or rights check on
- * a data access; where those are not enforced (QEMU TCG) and none came, it
- * prints SKIP instead. */
-void begin(const char *name);
-void name_hex(u32 v);           /* appends 0x.. to the name */
-void name_str(const char *s);   /* appends s to the name */
+/* Checks: lib/check.h. limit_class(): the check expects a fault from a
+ * limit or rights check on a data access; where those are not enforced
+ * (QEMU TCG) and none came, it prints SKIP instead. */
 void limit_class(void);
-void want_x(const char *key, u32 want, u32 got);        /* key=0x... */
-void want_u(const char *key, u32 want, u32 got);        /* key=decimal */
-void want_sym(const char *key, const char *sym, u32 want, u32 got);   /* key=label[+0x..] */
-void want_vec(u32 want, u32 got);                       /* vec=13 or vec=none */
-/* An address shown as sym+0x.. (base = the address of sym). */
-void want_off(const char *key, const char *sym, u32 base, u32 want, u32 got);
-void end(void);
-#define NO_VEC 0xffffffffu
 
 /* The common keys of a check that expects exception vec (err 0) at label
  * sym, or (vec == NO_VEC) none. */
