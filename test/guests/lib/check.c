@@ -65,6 +65,7 @@ void want_u(const char *key, u32 want, u32 got) { add(key, 'u', 0, want, got, 0)
 void want_sym(const char *key, const char *sym, u32 want, u32 got) { add(key, 's', sym, want, got, want); }
 void want_vec(u32 want, u32 got) { add("vec", 'v', 0, want, got, 0); }
 void want_err(u32 want, u32 got) { add("err", 'e', 0, want, got, 0); }
+void want_b(const char *key, int want, int got) { add(key, 'b', 0, want != 0, got != 0, 0); }
 void want_no_addr(const char *key, const char *sym, u32 base, u32 got) { add(key, 's', sym, 0, got, base); }
 void want_off(const char *key, const char *sym, u32 base, u32 want, u32 got) { add(key, 'o', sym, want, got, base); }
 
@@ -77,6 +78,7 @@ static void print_value(int i, int wanted)
     case 'u': rt_printf("%u", v); break;
     case 'v': if (v == NO_VEC) rt_puts("none"); else rt_printf("%u", v); break;
     case 'e': if (v == NO_VEC) rt_puts("none"); else rt_printf("0x%x", v); break;
+    case 'b': rt_puts(v ? "yes" : "no"); break;
     case 's':
         if (v == 0)
             rt_puts("none");

@@ -1,5 +1,5 @@
 /* The check bookkeeping of the system test guests (privilege, debug,
- * segments): one check is begin(); want_*(); end(), printed as one line
+ * segments, paging): one check is begin(); want_*(); end(), printed as one line
  *   PASS name: key=value ...        (every key matched; its value printed)
  *   FAIL name: expected key=... got key=...   (the keys that did not)
  *   SKIP name: reason               (see check_skip)
@@ -21,6 +21,7 @@ void want_u(const char *key, u32 want, u32 got);        /* key=decimal */
 void want_sym(const char *key, const char *sym, u32 want, u32 got);
 void want_vec(u32 want, u32 got);                       /* vec=6 or vec=none (NO_VEC) */
 void want_err(u32 want, u32 got);                       /* err=0x.. or err=none (NO_VEC) */
+void want_b(const char *key, int want, int got);        /* key=yes/no */
 /* Expects no address (0); one that was recorded prints relative to base_sym at base. */
 void want_no_addr(const char *key, const char *base_sym, u32 base, u32 got);
 /* An address shown as sym+0x.. (base = the address of sym). */

@@ -37,39 +37,39 @@ static void check_smc(void)
     invlpg(VA(11));
 
     begin("smc.straddle_before");
-    want_u("imm_in_page0", page1 - imm, 2);
+    want_u("imm_in_page0", 2, page1 - imm);
     int took = trap(smc_func, 0, 0, 0);
-    want_b("fault", took, 0);
-    want_x("eax", catch_ret, 0x11111111);
+    want_b("fault", 0, took);
+    want_x("eax", 0x11111111, catch_ret);
     end();
 
     /* The upper half of the immediate, through the alias of page 1. */
     begin("smc.patch_page1_via_alias");
     poke16(VA(11) + 0, 0x2222);
     took = trap(smc_func, 0, 0, 0);
-    want_b("fault", took, 0);
-    want_x("eax", catch_ret, 0x22221111);
+    want_b("fault", 0, took);
+    want_x("eax", 0x22221111, catch_ret);
     end();
 
     /* The lower half, through the alias of page 0. */
     begin("smc.patch_page0_via_alias");
     poke16(VA(10) + 4094, 0x3333);
     took = trap(smc_func, 0, 0, 0);
-    want_b("fault", took, 0);
-    want_x("eax", catch_ret, 0x22223333);
+    want_b("fault", 0, took);
+    want_x("eax", 0x22223333, catch_ret);
     end();
 
     /* The same physical code run at the alias address, then patched at
      * its identity address: both linear views see the new code. */
     begin("smc.run_via_alias_patch_identity");
     took = trap((const void *)(VA(10) + off), 0, 0, 0);
-    want_b("fault", took, 0);
-    want_x("alias_eax", catch_ret, 0x22223333);
+    want_b("fault", 0, took);
+    want_x("alias_eax", 0x22223333, catch_ret);
     poke16(imm + 2, 0x4444);
     took = trap((const void *)(VA(10) + off), 0, 0, 0);
-    want_x("alias_eax2", took ? 0 : catch_ret, 0x44443333);
+    want_x("alias_eax2", 0x44443333, took ? 0 : catch_ret);
     took = trap(smc_func, 0, 0, 0);
-    want_x("identity_eax", took ? 0 : catch_ret, 0x44443333);
+    want_x("identity_eax", 0x44443333, took ? 0 : catch_ret);
     end();
 
     poke16(imm, 0x1111);                                /* restore */
@@ -91,18 +91,18 @@ static void check_code_remap(void)
 
     begin("code.remap_invlpg");
     int took = trap((const void *)x, 0, 0, 0);
-    want_x("first", took ? 0 : catch_ret, 0xc0de000a);
+    want_x("first", 0xc0de000a, took ? 0 : catch_ret);
     pt32_test[12] = FRAME(13) | PTE_RW | PTE_P;
     invlpg(VA(12));
     took = trap((const void *)x, 0, 0, 0);
-    want_x("remapped", took ? 0 : catch_ret, 0xc0de000b);
+    want_x("remapped", 0xc0de000b, took ? 0 : catch_ret);
     end();
 
     begin("code.remap_cr3");
     pt32_test[12] = FRAME(12) | PTE_RW | PTE_P;
     reload_cr3();
     took = trap((const void *)x, 0, 0, 0);
-    want_x("back", took ? 0 : catch_ret, 0xc0de000a);
+    want_x("back", 0xc0de000a, took ? 0 : catch_ret);
     end();
     pt32_test[12] = 0;
     invlpg(VA(12));
@@ -120,9 +120,9 @@ static void check_fetch_faults(void)
     demand_arm(VA(13), &pt32_test[13], FRAME(12) | PTE_RW | PTE_P);
     begin("code.fetch_demand");
     int took = trap((const void *)x, 0, 0, 0);
-    want_b("restarted", !took, 1);
+    want_b("restarted", 1, !took);
     want_pf(0, x, x);
-    want_x("eax", catch_ret, 0xc0de000c);
+    want_x("eax", 0xc0de000c, catch_ret);
     end();
 
     /* An instruction straddling into a not-present page: CR2 = the first
@@ -142,9 +142,9 @@ static void check_fetch_faults(void)
     demand_arm(VA(15), &pt32_test[15], FRAME(15) | PTE_RW | PTE_P);
     begin("code.fetch_straddle_demand");
     took = trap((const void *)start, 0, 0, 0);
-    want_b("restarted", !took, 1);
+    want_b("restarted", 1, !took);
     want_pf(0, VA(15), start);
-    want_x("eax", catch_ret, 0xc0de000d);
+    want_x("eax", 0xc0de000d, catch_ret);
     end();
     pt32_test[13] = pt32_test[14] = pt32_test[15] = 0;
     reload_cr3();
@@ -172,18 +172,18 @@ static void check_rep_movsd(void)
     demand_arm(VA(17), &pt32_test[17], FRAME(17) | PTE_RW | PTE_P);
     begin("rep_movsd.dst_demand");
     int took = trap(rep_movsd_run, (u32)rep_src, dst, 8);
-    want_b("restarted", !took, 1);
+    want_b("restarted", 1, !took);
     want_pf(PF_W, VA(17), (u32)at_rep_movsd);
-    want_u("ecx", rep_out[0], 0);
-    want_u("esi-src", rep_out[1] - (u32)rep_src, 32);
-    want_x("edi", rep_out[2], VA(17) + 24);
+    want_u("ecx", 0, rep_out[0]);
+    want_u("esi-src", 32, rep_out[1] - (u32)rep_src);
+    want_x("edi", VA(17) + 24, rep_out[2]);
     u32 bad = 0;
     for (u32 i = 0; i < 2; i++)
         bad += peek(FRAME(16) + 4088 + 4 * i) != rep_src[i];
     for (u32 i = 2; i < 8; i++)
         bad += peek(FRAME(17) + 4 * (i - 2)) != rep_src[i];
-    want_u("bad_dwords", bad, 0);
-    want_x("after_end", peek(FRAME(17) + 24), 0);
+    want_u("bad_dwords", 0, bad);
+    want_x("after_end", 0, peek(FRAME(17) + 24));
     end();
 
     /* Source: three dwords at the end of VA(18), five in VA(19). */
@@ -201,15 +201,15 @@ static void check_rep_movsd(void)
     demand_arm(VA(19), &pt32_test[19], FRAME(19) | PTE_RW | PTE_P);
     begin("rep_movsd.src_demand");
     took = trap(rep_movsd_run, src, (u32)rep_dst, 8);
-    want_b("restarted", !took, 1);
+    want_b("restarted", 1, !took);
     want_pf(0, VA(19), (u32)at_rep_movsd);
-    want_u("ecx", rep_out[0], 0);
-    want_x("esi", rep_out[1], VA(19) + 20);
-    want_u("edi-dst", rep_out[2] - (u32)rep_dst, 32);
+    want_u("ecx", 0, rep_out[0]);
+    want_x("esi", VA(19) + 20, rep_out[1]);
+    want_u("edi-dst", 32, rep_out[2] - (u32)rep_dst);
     bad = 0;
     for (u32 i = 0; i < 8; i++)
         bad += ((volatile u32 *)rep_dst)[i] != 0x5f000000u + i;
-    want_u("bad_dwords", bad, 0);
+    want_u("bad_dwords", 0, bad);
     end();
 
     for (u32 i = 16; i < 20; i++)

@@ -52,19 +52,19 @@ static void pae_build(void)
 static void check_enable_and_4k(void)
 {
     begin("pae.enable");
-    want_b("cr4.pae", read_cr4() & CR4_PAE, 1);
-    want_b("cr0.pg", read_cr0() & CR0_PG, 1);
-    want_x("cr3-pdpt_block", read_cr3() - (u32)pdpt_block, 32);
-    want_x("2m_identity", peek(BIG_PA + 0x2a5a4), 0x4a4a0003);    /* written by cases_pse.c */
+    want_b("cr4.pae", 1, read_cr4() & CR4_PAE);
+    want_b("cr0.pg", 1, read_cr0() & CR0_PG);
+    want_x("cr3-pdpt_block", 32, read_cr3() - (u32)pdpt_block);
+    want_x("2m_identity", 0x4a4a0003, peek(BIG_PA + 0x2a5a4));    /* written by cases_pse.c */
     end();
 
     poke(FRAME(1) + 0x10, 0x11112222);
     set64(&pt_test[1], FRAME(1) | PTE_RW | PTE_P);
     invlpg(VA(1));
     begin("pae.alias_4k");
-    want_x("alias_read", peek(VA(1) + 0x10), 0x11112222);
+    want_x("alias_read", 0x11112222, peek(VA(1) + 0x10));
     poke(VA(1) + 0x20, 0xae5a11a5);
-    want_x("phys_sees", peek(FRAME(1) + 0x20), 0xae5a11a5);
+    want_x("phys_sees", 0xae5a11a5, peek(FRAME(1) + 0x20));
     end();
 }
 
@@ -88,7 +88,7 @@ static void check_faults(void)
     begin("pae.pf_write_ro_wp1");
     trap(wr32, VA(3) + 8, 0x5a5a5a5a, 0);
     want_pf(PF_W | PF_P, VA(3) + 8, (u32)at_wr32);
-    want_x("phys", peek(FRAME(5) + 8), 0x0000abcd);
+    want_x("phys", 0x0000abcd, peek(FRAME(5) + 8));
     end();
 
     begin("pae.pf_pde_not_present");
@@ -107,9 +107,9 @@ static void check_faults(void)
     demand_arm(VA(4), (volatile u32 *)&pt_test[4], FRAME(3) | PTE_RW | PTE_P);
     begin("pae.demand_write");
     int took = trap(wr32, VA(4) + 0x44, 0x5eed0ae5, 0);
-    want_b("restarted", !took, 1);
+    want_b("restarted", 1, !took);
     want_pf(PF_W, VA(4) + 0x44, (u32)at_wr32);
-    want_x("phys", peek(FRAME(3) + 0x44), 0x5eed0ae5);
+    want_x("phys", 0x5eed0ae5, peek(FRAME(3) + 0x44));
     end();
 }
 
@@ -122,17 +122,17 @@ static void check_accessed_dirty(void)
     invlpg(VA(5));
     begin("pae.accessed_dirty_4k");
     (void)peek(VA(5) + 0x40);
-    want_u("read:pte.A", bit(lo(pte), PTE_A), 1);
-    want_u("read:pte.D", bit(lo(pte), PTE_D), 0);
-    want_u("read:pde.A", bit(lo(pde), PTE_A), 1);
+    want_u("read:pte.A", 1, bit(lo(pte), PTE_A));
+    want_u("read:pte.D", 0, bit(lo(pte), PTE_D));
+    want_u("read:pde.A", 1, bit(lo(pde), PTE_A));
     poke(VA(5) + 0x40, 7);
-    want_u("write:pte.D", bit(lo(pte), PTE_D), 1);
-    want_x("pte.hi", hi(pte), 0);
+    want_u("write:pte.D", 1, bit(lo(pte), PTE_D));
+    want_x("pte.hi", 0, hi(pte));
     *(volatile u32 *)pte &= ~(PTE_A | PTE_D);
     invlpg(VA(5));
     poke(VA(5) + 0x40, 8);
-    want_u("again:pte.A", bit(lo(pte), PTE_A), 1);
-    want_u("again:pte.D", bit(lo(pte), PTE_D), 1);
+    want_u("again:pte.A", 1, bit(lo(pte), PTE_A));
+    want_u("again:pte.D", 1, bit(lo(pte), PTE_D));
     end();
 }
 
@@ -146,10 +146,10 @@ static void check_2m(void)
     poke(BIG_PA + 0x1230, 0x2a2a0001);
     poke(BIG_PA + 0x3ffffc, 0x2a2a0002);
     begin("pae.page_2m");
-    want_x("read1", peek(BIG_VA + 0x1230), 0x2a2a0001);
-    want_x("read2", peek(BIG_VA + 0x3ffffc), 0x2a2a0002);
+    want_x("read1", 0x2a2a0001, peek(BIG_VA + 0x1230));
+    want_x("read2", 0x2a2a0002, peek(BIG_VA + 0x3ffffc));
     poke(BIG_VA + 0x1ffffc, 0x2a2a0003);
-    want_x("phys", peek(BIG_PA + 0x1ffffc), 0x2a2a0003);
+    want_x("phys", 0x2a2a0003, peek(BIG_PA + 0x1ffffc));
     end();
 
     volatile u64 *pde = &pd1[0];
@@ -157,11 +157,11 @@ static void check_2m(void)
     *(volatile u32 *)pde &= ~(PTE_A | PTE_D);
     invlpg(BIG_VA);
     (void)peek(BIG_VA + 0x100);
-    want_u("read:pde.A", bit(lo(pde), PTE_A), 1);
-    want_u("read:pde.D", bit(lo(pde), PTE_D), 0);
+    want_u("read:pde.A", 1, bit(lo(pde), PTE_A));
+    want_u("read:pde.D", 0, bit(lo(pde), PTE_D));
     poke(BIG_VA + 0x100, 9);
-    want_u("write:pde.D", bit(lo(pde), PTE_D), 1);
-    want_x("pde.hi", hi(pde), 0);
+    want_u("write:pde.D", 1, bit(lo(pde), PTE_D));
+    want_x("pde.hi", 0, hi(pde));
     end();
 }
 
@@ -228,10 +228,10 @@ static void check_pdpte_reload(void)
     begin("pae.pdpte_reload");
     pdpt[1] = (u32)pd1b | PTE_P;
     reload_cr3();
-    want_x("value", peek(BIG_VA + 0x10), 0x2b2b0002);
+    want_x("value", 0x2b2b0002, peek(BIG_VA + 0x10));
     pdpt[1] = (u32)pd1 | PTE_P;
     reload_cr3();
-    want_x("back", peek(BIG_VA + 0x10), 0x2b2b0001);
+    want_x("back", 0x2b2b0001, peek(BIG_VA + 0x10));
     end();
 }
 
@@ -251,9 +251,9 @@ void run_pae_cases(void)
     poke(VA(1) + 0x30, 0x32b17bac);
     switch_paging((u32)pd32, 0);
     begin("pae.back_to_32bit");
-    want_b("cr4.pae", read_cr4() & CR4_PAE, 0);
-    want_b("cr0.pg", read_cr0() & CR0_PG, 1);
-    want_b("cr3=pd32", read_cr3() == (u32)pd32, 1);
-    want_x("alias_read", peek(VA(1) + 0x30), 0x32b17bac);
+    want_b("cr4.pae", 0, read_cr4() & CR4_PAE);
+    want_b("cr0.pg", 1, read_cr0() & CR0_PG);
+    want_b("cr3=pd32", 1, read_cr3() == (u32)pd32);
+    want_x("alias_read", 0x32b17bac, peek(VA(1) + 0x30));
     end();
 }

@@ -17,19 +17,19 @@ static void map(u32 n, u32 pte)
 static void check_identity_and_alias(void)
 {
     begin("pg32.identity");
-    want_b("cr0.pg", read_cr0() & CR0_PG, 1);
-    want_x("marker", identity_marker, 0x1dea1dea);     /* written before paging was on */
+    want_b("cr0.pg", 1, read_cr0() & CR0_PG);
+    want_x("marker", 0x1dea1dea, identity_marker);     /* written before paging was on */
     end();
 
     /* VA(1) -> frame 1: two linear addresses, one physical page. */
     poke(FRAME(1) + 0x10, 0x11111111);
     map(1, FRAME(1) | PTE_RW | PTE_P);
     begin("pg32.alias");
-    want_x("alias_read", peek(VA(1) + 0x10), 0x11111111);
+    want_x("alias_read", 0x11111111, peek(VA(1) + 0x10));
     poke(VA(1) + 0x20, 0xa11a5a11);
-    want_x("phys_sees", peek(FRAME(1) + 0x20), 0xa11a5a11);
+    want_x("phys_sees", 0xa11a5a11, peek(FRAME(1) + 0x20));
     poke(FRAME(1) + 0xffc, 0x0b5e55ed);
-    want_x("alias_sees", peek(VA(1) + 0xffc), 0x0b5e55ed);
+    want_x("alias_sees", 0x0b5e55ed, peek(VA(1) + 0xffc));
     end();
 }
 
@@ -62,9 +62,9 @@ static void check_demand(void)
     demand_arm(VA(3), &pt32_test[3], FRAME(2) | PTE_RW | PTE_P);
     begin("pg32.demand_read");
     int took = trap(rd32, VA(3) + 0x124, 0, 0);
-    want_b("restarted", !took, 1);
+    want_b("restarted", 1, !took);
     want_pf(0, VA(3) + 0x124, (u32)at_rd32);
-    want_x("value", catch_ret, 0xdeadbeef);
+    want_x("value", 0xdeadbeef, catch_ret);
     end();
 
     poke(FRAME(3) + 0x44, 0);
@@ -72,9 +72,9 @@ static void check_demand(void)
     demand_arm(VA(4), &pt32_test[4], FRAME(3) | PTE_RW | PTE_P);
     begin("pg32.demand_write");
     took = trap(wr32, VA(4) + 0x44, 0x5eed1e55, 0);
-    want_b("restarted", !took, 1);
+    want_b("restarted", 1, !took);
     want_pf(PF_W, VA(4) + 0x44, (u32)at_wr32);
-    want_x("phys", peek(FRAME(3) + 0x44), 0x5eed1e55);
+    want_x("phys", 0x5eed1e55, peek(FRAME(3) + 0x44));
     end();
 }
 
@@ -90,15 +90,15 @@ static void check_accessed_dirty(void)
     invlpg(VA(5));
     begin("pg32.accessed_on_read");
     (void)peek(VA(5) + 0x40);
-    want_u("pte.A", bit(pt32_test[5], PTE_A), 1);
-    want_u("pte.D", bit(pt32_test[5], PTE_D), 0);
-    want_u("pde.A", bit(*pde, PTE_A), 1);
+    want_u("pte.A", 1, bit(pt32_test[5], PTE_A));
+    want_u("pte.D", 0, bit(pt32_test[5], PTE_D));
+    want_u("pde.A", 1, bit(*pde, PTE_A));
     end();
 
     begin("pg32.dirty_on_write");
     poke(VA(5) + 0x40, 1);
-    want_u("pte.A", bit(pt32_test[5], PTE_A), 1);
-    want_u("pte.D", bit(pt32_test[5], PTE_D), 1);
+    want_u("pte.A", 1, bit(pt32_test[5], PTE_A));
+    want_u("pte.D", 1, bit(pt32_test[5], PTE_D));
     end();
 
     begin("pg32.ad_set_again_after_invlpg");
@@ -106,20 +106,20 @@ static void check_accessed_dirty(void)
     *pde &= ~PTE_A;
     invlpg(VA(5));
     (void)peek(VA(5) + 0x40);
-    want_u("read:pte.A", bit(pt32_test[5], PTE_A), 1);
-    want_u("read:pte.D", bit(pt32_test[5], PTE_D), 0);
-    want_u("read:pde.A", bit(*pde, PTE_A), 1);
+    want_u("read:pte.A", 1, bit(pt32_test[5], PTE_A));
+    want_u("read:pte.D", 0, bit(pt32_test[5], PTE_D));
+    want_u("read:pde.A", 1, bit(*pde, PTE_A));
     poke(VA(5) + 0x40, 2);
-    want_u("write:pte.D", bit(pt32_test[5], PTE_D), 1);
+    want_u("write:pte.D", 1, bit(pt32_test[5], PTE_D));
     end();
 
     begin("pg32.write_sets_A_and_D");
     pt32_test[5] &= ~(PTE_A | PTE_D);
     invlpg(VA(5));
     poke(VA(5) + 0x40, 3);
-    want_u("pte.A", bit(pt32_test[5], PTE_A), 1);
-    want_u("pte.D", bit(pt32_test[5], PTE_D), 1);
-    want_x("phys", peek(FRAME(4) + 0x40), 3);
+    want_u("pte.A", 1, bit(pt32_test[5], PTE_A));
+    want_u("pte.D", 1, bit(pt32_test[5], PTE_D));
+    want_x("phys", 3, peek(FRAME(4) + 0x40));
     end();
 }
 
@@ -134,8 +134,8 @@ static void check_write_protect(void)
     invlpg(VA(6));
     begin("pg32.ro_write_wp0");
     int took = trap(wr32, VA(6) + 8, 0x0badf00d, 0);
-    want_b("fault", took, 0);
-    want_x("phys", peek(FRAME(5) + 8), 0x0badf00d);
+    want_b("fault", 0, took);
+    want_x("phys", 0x0badf00d, peek(FRAME(5) + 8));
     end();
 
     write_cr0(read_cr0() | CR0_WP);
@@ -143,8 +143,8 @@ static void check_write_protect(void)
     begin("pg32.ro_write_wp1");
     trap(wr32, VA(6) + 8, 0x5a5a5a5a, 0);
     want_pf(PF_W | PF_P, VA(6) + 8, (u32)at_wr32);
-    want_x("phys", peek(FRAME(5) + 8), 0x0badf00d);
-    want_x("read", rd32(VA(6) + 8), 0x0badf00d);
+    want_x("phys", 0x0badf00d, peek(FRAME(5) + 8));
+    want_x("read", 0x0badf00d, rd32(VA(6) + 8));
     end();
 
     /* R/W = 0 in the PDE, 1 in the PTE: the page is read-only (4.6.1:
@@ -158,7 +158,7 @@ static void check_write_protect(void)
     begin("pg32.ro_pde_wp1");
     trap(wr32, TEST_VA + 0x400000 + 8, 0x5a5a5a5a, 0);
     want_pf(PF_W | PF_P, TEST_VA + 0x400008, (u32)at_wr32);
-    want_x("read", rd32(TEST_VA + 0x400000 + 8), 0x0badf00d);
+    want_x("read", 0x0badf00d, rd32(TEST_VA + 0x400000 + 8));
     end();
     pd32[PDI(TEST_VA) + 1] = 0;
     invlpg(TEST_VA + 0x400000);
@@ -177,13 +177,13 @@ static void check_flushes(void)
     begin("pg32.cr3_reload_flush");
     pt32_test[7] = FRAME(7) | PTE_RW | PTE_P;
     reload_cr3();
-    want_x("value", peek(VA(7)), 0x77777777);
+    want_x("value", 0x77777777, peek(VA(7)));
     end();
 
     begin("pg32.invlpg_flush");
     pt32_test[7] = FRAME(8) | PTE_RW | PTE_P;
     invlpg(VA(7));
-    want_x("value", peek(VA(7)), 0x88888888);
+    want_x("value", 0x88888888, peek(VA(7)));
     end();
 }
 

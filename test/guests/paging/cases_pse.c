@@ -18,8 +18,8 @@ static void check_ps_ignored(void)
     invlpg(va);
     begin("pse.ps_ignored_when_cr4_pse_0");
     int took = trap(rd32, va + 0x10, 0, 0);
-    want_b("fault", took, 0);
-    want_x("value", catch_ret, 0x0ddba11);
+    want_b("fault", 0, took);
+    want_x("value", 0x0ddba11, catch_ret);
     end();
     pd32[PDI(va)] = 0;
     invlpg(va);
@@ -37,16 +37,16 @@ static void check_pse(void)
     poke(BIG_PA + 0x1230, 0x4a4a0001);
     poke(BIG_PA + 0x3ffffc, 0x4a4a0002);
     begin("pse.read_4m");
-    want_b("cr4.pse", read_cr4() & CR4_PSE, 1);
-    want_x("first_page", peek(BIG_VA + 0x1230), 0x4a4a0001);
-    want_x("last_dword", peek(BIG_VA + 0x3ffffc), 0x4a4a0002);
+    want_b("cr4.pse", 1, read_cr4() & CR4_PSE);
+    want_x("first_page", 0x4a4a0001, peek(BIG_VA + 0x1230));
+    want_x("last_dword", 0x4a4a0002, peek(BIG_VA + 0x3ffffc));
     end();
 
     begin("pse.write_4m");
     poke(BIG_VA + 0x2a5a4, 0x4a4a0003);
     poke(BIG_VA + 0x3ff000, 0x4a4a0004);
-    want_x("phys1", peek(BIG_PA + 0x2a5a4), 0x4a4a0003);
-    want_x("phys2", peek(BIG_PA + 0x3ff000), 0x4a4a0004);
+    want_x("phys1", 0x4a4a0003, peek(BIG_PA + 0x2a5a4));
+    want_x("phys2", 0x4a4a0004, peek(BIG_PA + 0x3ff000));
     end();
 
     /* A and D live in the PDE that maps the page (4.8). */
@@ -54,15 +54,15 @@ static void check_pse(void)
     *pde &= ~(PTE_A | PTE_D);
     invlpg(BIG_VA);
     (void)peek(BIG_VA + 0x100);
-    want_u("read:pde.A", bit(*pde, PTE_A), 1);
-    want_u("read:pde.D", bit(*pde, PTE_D), 0);
+    want_u("read:pde.A", 1, bit(*pde, PTE_A));
+    want_u("read:pde.D", 0, bit(*pde, PTE_D));
     poke(BIG_VA + 0x100, 5);
-    want_u("write:pde.D", bit(*pde, PTE_D), 1);
+    want_u("write:pde.D", 1, bit(*pde, PTE_D));
     *pde &= ~(PTE_A | PTE_D);
     invlpg(BIG_VA);
     poke(BIG_VA + 0x104, 6);
-    want_u("again:pde.A", bit(*pde, PTE_A), 1);
-    want_u("again:pde.D", bit(*pde, PTE_D), 1);
+    want_u("again:pde.A", 1, bit(*pde, PTE_A));
+    want_u("again:pde.D", 1, bit(*pde, PTE_D));
     end();
 
     /* Bit 21 of a 4 MiB PDE is reserved whatever the physical-address
@@ -99,15 +99,15 @@ static void check_pge(void)
     pt32_test[8] = FRAME(6) | PTE_G | PTE_RW | PTE_P;
     invlpg(VA(8));
     begin("pge.global_read");
-    want_b("cr4.pge", read_cr4() & CR4_PGE, 1);
-    want_x("value", peek(VA(8)), 0x66666666);
+    want_b("cr4.pge", 1, read_cr4() & CR4_PGE);
+    want_x("value", 0x66666666, peek(VA(8)));
     end();
 
     begin("pge.invlpg_global");
     pt32_test[8] = FRAME(7) | PTE_G | PTE_RW | PTE_P;
     reload_cr3();                                       /* may or may not drop it */
     invlpg(VA(8));
-    want_x("value", peek(VA(8)), 0x77777777);
+    want_x("value", 0x77777777, peek(VA(8)));
     end();
 
     begin("pge.cr4_pge_toggle");
@@ -116,7 +116,7 @@ static void check_pge(void)
     reload_cr3();
     write_cr4(read_cr4() & ~CR4_PGE);                   /* flushes global entries too */
     write_cr4(read_cr4() | CR4_PGE);
-    want_x("value", peek(VA(8)), 0x88888888);
+    want_x("value", 0x88888888, peek(VA(8)));
     end();
 
     /* With PGE on, a G = 0 page is still flushed by MOV to CR3. */
@@ -126,7 +126,7 @@ static void check_pge(void)
     (void)peek(VA(9));
     pt32_test[9] = FRAME(7) | PTE_RW | PTE_P;
     reload_cr3();
-    want_x("value", peek(VA(9)), 0x77777777);
+    want_x("value", 0x77777777, peek(VA(9)));
     end();
 
     write_cr4(read_cr4() & ~CR4_PGE);

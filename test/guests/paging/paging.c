@@ -167,49 +167,21 @@ int trap(const void *fn, u32 a, u32 b, u32 c)
     return took;
 }
 
-/* ---------------- bookkeeping ---------------- */
+/* ---------------- checks (lib/check.c) ---------------- */
 
-static int n_pass, n_fail;
-
-#define MAX_ITEMS 16
-static struct {
-    const char *name;
-    int n;
-    struct { const char *key; char kind; u32 got, want; } item[MAX_ITEMS];
-} cur;
-
-void begin(const char *name)
-{
-    cur.name = name;
-    cur.n = 0;
-}
-
-static void add(const char *key, char kind, u32 got, u32 want)
-{
-    if (cur.n < MAX_ITEMS) {
-        cur.item[cur.n].key = key;
-        cur.item[cur.n].kind = kind;
-        cur.item[cur.n].got = got;
-        cur.item[cur.n].want = want;
-        cur.n++;
-    }
-}
-
-void want_x(const char *key, u32 got, u32 want) { add(key, 'x', got, want); }
-void want_u(const char *key, u32 got, u32 want) { add(key, 'u', got, want); }
-void want_b(const char *key, int got, int want) { add(key, 'b', got != 0, want != 0); }
-void want_eip(u32 got, const void *insn) { add("eip", 'e', got, (u32)insn); }
+/* An EIP expected at a code address: eip=insn. */
+void want_eip(u32 got, const void *insn) { want_sym("eip", "insn", (u32)insn, got); }
 
 void want_pf(u32 err, u32 cr2, u32 eip)
 {
-    want_u("faults", exc_count, 1);
+    want_u("faults", 1, exc_count);
     if (exc_count == 0)
         return;
-    want_u("vec", last_exc.vec, 14);
-    want_x("err", last_exc.err, err);
-    want_x("cr2", last_cr2, cr2);
+    want_u("vec", 14, last_exc.vec);
+    want_x("err", err, last_exc.err);
+    want_x("cr2", cr2, last_cr2);
     if (eip >= TEST_VA)
-        want_x("eip", last_exc.eip, eip);
+        want_x("eip", eip, last_exc.eip);
     else
         want_eip(last_exc.eip, (const void *)eip);
 }
@@ -218,61 +190,16 @@ int strict;
 
 void want_pf_rsvd(u32 err, u32 cr2, u32 eip)
 {
-    want_u("faults", exc_count, 1);
+    want_u("faults", 1, exc_count);
     if (exc_count == 0)
         return;
-    want_u("vec", last_exc.vec, 14);
+    want_u("vec", 14, last_exc.vec);
     if (strict)
-        want_x("err", last_exc.err, err);
+        want_x("err", err, last_exc.err);
     else
-        want_x("err|P", last_exc.err | PF_P, err);
-    want_x("cr2", last_cr2, cr2);
+        want_x("err|P", err, last_exc.err | PF_P);
+    want_x("cr2", cr2, last_cr2);
     want_eip(last_exc.eip, (const void *)eip);
-}
-
-static void print_value(char kind, u32 v)
-{
-    if (kind == 'x')
-        rt_printf("0x%x", v);
-    else if (kind == 'u')
-        rt_printf("%u", v);
-    else if (kind == 'b')
-        rt_puts(v ? "yes" : "no");
-    else
-        rt_printf("0x%08x", v);
-}
-
-void end(void)
-{
-    int ok = 1;
-    for (int i = 0; i < cur.n; i++)
-        if (cur.item[i].got != cur.item[i].want)
-            ok = 0;
-    if (ok) {
-        n_pass++;
-        rt_printf("PASS %s:", cur.name);
-        for (int i = 0; i < cur.n; i++) {
-            rt_printf(" %s=", cur.item[i].key);
-            if (cur.item[i].kind == 'e')
-                rt_puts("insn");        /* a link address: say where, not the number */
-            else
-                print_value(cur.item[i].kind, cur.item[i].got);
-        }
-    } else {
-        n_fail++;
-        rt_printf("FAIL %s:", cur.name);
-        const char *sep = " ";
-        for (int i = 0; i < cur.n; i++) {
-            if (cur.item[i].got == cur.item[i].want)
-                continue;
-            rt_printf("%sexpected %s=", sep, cur.item[i].key);
-            print_value(cur.item[i].kind, cur.item[i].want);
-            rt_printf(" got %s=", cur.item[i].key);
-            print_value(cur.item[i].kind, cur.item[i].got);
-            sep = "; ";
-        }
-    }
-    rt_putc('\n');
 }
 
 /* ---------------- main ---------------- */
@@ -320,6 +247,5 @@ int main(void)
     run_code_cases();
     run_pae_cases();
 
-    rt_printf("paging: %d passed, %d failed\n", n_pass, n_fail);
-    return n_fail;
+    return finish("paging");
 }

@@ -10,6 +10,7 @@
 
 #ifndef __ASSEMBLER__
 #include "rt.h"
+#include "check.h"
 
 /* Paging-structure entry bits: 32-bit paging, Intel SDM vol. 3A 4.3
  * (tables 4-4 to 4-6); the low dword of a PAE entry is the same, 4.4
@@ -74,11 +75,7 @@ extern u32 catch_ret;
  * `val` into *pte and restarting the faulting instruction. One-shot. */
 void demand_arm(u32 page, volatile u32 *pte, u32 val);
 
-/* ---- one check per line ---- */
-void begin(const char *name);
-void want_x(const char *key, u32 got, u32 want);   /* key=0x... */
-void want_u(const char *key, u32 got, u32 want);   /* key=decimal */
-void want_b(const char *key, int got, int want);   /* key=yes/no */
+/* ---- one check per line: lib/check.h, and ---- */
 void want_eip(u32 got, const void *insn);          /* eip=insn */
 /* Exactly one #PF with this error code, CR2 and saved EIP. */
 void want_pf(u32 err, u32 cr2, u32 eip);
@@ -88,7 +85,6 @@ void want_pf(u32 err, u32 cr2, u32 eip);
  * the command line it is (the line shows err). */
 void want_pf_rsvd(u32 err, u32 cr2, u32 eip);
 extern int strict;
-void end(void);
 
 /* ---- control registers, TLB ---- */
 static inline u32 read_cr0(void) { u32 v; __asm__ volatile("movl %%cr0, %0" : "=r"(v)); return v; }
