@@ -2,6 +2,7 @@
 // line (a shell prompt, an echoed keystroke) goes out as soon as the host gets
 // control back from the emulator.
 import { writeSync } from 'node:fs';
+import { type MachineStopKind } from '../devices/index.js';
 
 /** Console lines kept for an abnormal end (see lastLines), and the most characters kept of each. */
 const KEPT_LINES = 25;
@@ -62,7 +63,7 @@ export class LineWriter {
  * on stderr when its output went elsewhere than a terminal, so the one-line
  * message comes with what the guest said last.
  */
-export function reportLastLines(out: LineWriter, stopKind: string): void {
+export function reportLastLines(out: LineWriter, stopKind: MachineStopKind): void {
   if (stopKind !== 'triple-fault' && stopKind !== 'reset') return;
   if (process.stdout.isTTY) return;
   const lines = out.lastLines().filter((l) => l.trim() !== '');

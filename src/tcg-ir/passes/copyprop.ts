@@ -7,38 +7,21 @@ import { Op } from '../ops.js';
 import { clobbersGlobals } from '../effects.js';
 
 export function propagateCopies(block: IrBlock): void {
-  const n = block.temps.length;
-  /** copyOf[t]: the temp t is a copy of, or -1. */
-  const copyOf = new Int32Array(n).fill(-1);
-  /** sources[x]: how many temps are copies of x now. */
-  const sources = new Int32Array(n);
-  /** The temps that are copies (entries whose copyOf went back to -1 are skipped). */
-  const copies: number[] = [];
-  const forget = (drop: (source: number) => boolean) => {
-    let w = 0;
-    for (const t of copies) {
-      const x = copyOf[t];
-      if (x < 0) continue;
-      if (drop(x)) { copyOf[t] = -1; sources[x]--; } else copies[w++] = t;
-    }
-    copies.length = w;
-  };
-  const unset = (t: number) => {
-    if (copyOf[t] >= 0) { sources[copyOf[t]]--; copyOf[t] = -1; }
+  const copyOf = new Map<number, number>();
+  const forget = (t: number) => {
+    copyOf.delete(t);
+    for (const [k, v] of copyOf) if (v === t) copyOf.delete(k);
   };
   for (const insn of block.ops) {
-    if (insn.args.some((a) => copyOf[a] >= 0)) insn.args = insn.args.map((a) => (copyOf[a] >= 0 ? copyOf[a] : a));
-    if (insn.op === Op.Label) forget(() => true);
-    if (clobbersGlobals(insn)) forget((x) => block.temps[x].kind === TempKind.Global);
-    for (const out of [insn.out, insn.out2]) {
-      if (out < 0) continue;
-      unset(out); // written: no longer a copy
-      if (sources[out] !== 0) forget((x) => x === out); // its copies are stale
+    insn.args = insn.args.map((a) => copyOf.get(a) ?? a);
+    if (insn.op === Op.Label) copyOf.clear();
+    if (clobbersGlobals(insn)) {
+      for (const [k, v] of copyOf) if (block.temps[v].kind === TempKind.Global) copyOf.delete(k);
     }
+    if (insn.out >= 0) forget(insn.out);
+    if (insn.out2 >= 0) forget(insn.out2);
     if (insn.op === Op.Mov && block.temps[insn.out].kind === TempKind.Local && insn.args[0] !== insn.out) {
-      copyOf[insn.out] = insn.args[0];
-      sources[insn.args[0]]++;
-      copies.push(insn.out);
+      copyOf.set(insn.out, insn.args[0]);
     }
   }
 }
