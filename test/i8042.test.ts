@@ -1,5 +1,6 @@
 // The keyboard controller and port 0x92 as the kernel uses them: the
 // controller's self tests and command byte, a keyboard that acknowledges,
+// the aux port's loopback and IRQ 12, an empty aux port that times out,
 // the A20 gate (output port bit 1, port 0x92 bit 1) and the reset line
 // (command 0xFE, port 0x92 bit 0): a reset restarts the machine, or with
 // --no-reboot ends the run.
@@ -29,6 +30,50 @@ describe('i8042 and port 0x92', () => {
     expect([read(), read()]).toEqual([0xfa, 0xaa]);
     io.write(0x60, 1, 0xf2); // identify: an MF2 keyboard
     expect([read(), read(), read()]).toEqual([0xfa, 0xab, 0x83]);
+  });
+
+  it('loops a byte back through the aux port, flagged as aux data, on IRQ 12 when enabled', () => {
+    // Linux's i8042_check_aux: without the loopback it waits 10000 x 50 us for the byte, then probes on.
+    const m = machine(), io = m.io;
+    const irqs: Array<[number, boolean]> = [];
+    const setIrq = m.pic.setIrq.bind(m.pic);
+    m.pic.setIrq = (irq, level) => { irqs.push([irq, level]); setIrq(irq, level); };
+    io.write(0x64, 1, 0xd3); io.write(0x60, 1, 0x5a);
+    expect(io.read(0x64, 1) & 0x21).toBe(0x21); // output buffer full, from the aux port
+    expect(irqs.some(([irq, level]) => irq === 12 && level)).toBe(false); // aux interrupt off in the command byte
+    expect(io.read(0x60, 1)).toBe(0x5a);
+    expect(io.read(0x64, 1) & 0x21).toBe(0);
+    io.write(0x64, 1, 0x20);
+    const ccb = io.read(0x60, 1);
+    io.write(0x64, 1, 0x60); io.write(0x60, 1, ccb | 0x02); // aux interrupt on
+    irqs.length = 0;
+    io.write(0x64, 1, 0xd3); io.write(0x60, 1, 0xa5);
+    expect(irqs).toContainEqual([12, true]);
+    expect(irqs).not.toContainEqual([1, true]);
+    expect(io.read(0x60, 1)).toBe(0xa5);
+    expect(irqs.at(-1)).toEqual([12, false]);
+  });
+
+  it('reports a timeout for a byte sent to the aux port, where no mouse is plugged in', () => {
+    const m = machine(), io = m.io;
+    io.write(0x64, 1, 0xd4); io.write(0x60, 1, 0xf2); // to the aux device: identify
+    expect(io.read(0x64, 1) & 0x61).toBe(0x61); // full, aux, timeout
+    expect(io.read(0x60, 1)).toBe(0xfe);
+    expect(io.read(0x64, 1) & 0x61).toBe(0);
+  });
+
+  it('keeps aux bytes in its saved state and reads the state of an older version', () => {
+    const m = machine(), io = m.io;
+    io.write(0x64, 1, 0xd3); io.write(0x60, 1, 0x33);
+    const saved = m.kbc.save();
+    const m2 = machine();
+    m2.kbc.load(saved);
+    expect(m2.io.read(0x64, 1) & 0x21).toBe(0x21);
+    expect(m2.io.read(0x60, 1)).toBe(0x33);
+    m2.kbc.load({ ...saved, version: 1, out: [0x44] });
+    expect(m2.io.read(0x64, 1) & 0x21).toBe(0x01); // a keyboard byte
+    expect(m2.io.read(0x60, 1)).toBe(0x44);
+    expect(() => m2.kbc.load({ ...saved, version: 3 })).toThrow(/version 3/);
   });
 
   it('drives A20 from the output port and port 0x92 (the gate is open when either opens it)', () => {
