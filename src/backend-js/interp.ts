@@ -40,8 +40,7 @@ const W_ARGS = 6;
 interface Program {
   ctx: CodeContext;
   code: Int32Array;
-  /** Temp values: constants in place, locals zeroed at entry, globals loaded at entry. */
-  v: Int32Array;
+  /** The temps' values at entry: constants in place, locals zero (globals are loaded from the state). */
   template: Int32Array;
   /** Globals as (temp, state slot) pairs. */
   globals: Int32Array;
@@ -152,7 +151,7 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
   }
   for (const f of branchFixups) code[f.at] = labelAt.get(f.label)!;
   return {
-    ctx, code: Int32Array.from(code), v: new Int32Array(temps.length), template,
+    ctx, code: Int32Array.from(code), template,
     globals: Int32Array.from(globals), lists, allWritten: Int32Array.from(written),
     helpers, helperFlags: Int32Array.from(helperFlags), extraBase: block.exits.length,
     insnLists: Int32Array.from(insnLists),
@@ -204,8 +203,16 @@ function cond(c: number, a: number, b: number): boolean {
   }
 }
 
+/**
+ * The temps of the block running: one array for all blocks, since one
+ * block runs at a time and nothing it calls runs another.
+ */
+let scratch = new Int32Array(1024);
+
 function execute(p: Program, s: Int32Array): number {
-  const { code, v, ctx } = p;
+  const { code, ctx } = p;
+  if (scratch.length < p.template.length) scratch = new Int32Array(p.template.length * 2);
+  const v = scratch;
   v.set(p.template);
   const g = p.globals;
   for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
