@@ -74,9 +74,11 @@ export interface TranslatedBlock {
   ir: IrBlock;
   /** EIP of each instruction, and one past the last. */
   insnEips: number[];
-  /** Linear address range of the guest bytes the block was made from: [start, end) (a jump may skip some). */
+  /** Linear address of the first instruction, and one past the block's highest code byte. */
   start: number;
   end: number;
+  /** Linear address of the block's lowest code byte (below start when a followed jump went backwards). */
+  low: number;
 }
 
 const BLOCK_INSN_LIMIT = 128;
@@ -112,7 +114,7 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
   const startLin = (req.csBase + req.eip) | 0;
   const firstPage = startLin >>> 12;
   let eip = req.eip;
-  let endLin = startLin;
+  let endLin = startLin, lowLin = startLin;
   const limit = Math.max(1, Math.min(req.maxInsns, BLOCK_INSN_LIMIT));
   const visited = new Set<number>();
   let index = 0;
@@ -154,6 +156,7 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
       handler(t);
     }
     if (((lin + insn.length) | 0) - startLin > endLin - startLin) endLin = (lin + insn.length) | 0;
+    if (((lin - startLin) | 0) < ((lowLin - startLin) | 0)) lowLin = lin;
     if (RAISES.has(insn.mnemonic) || !handler) { t.exitTo(next); break; }
     if (t.ended) break;
     t.flush();
@@ -171,5 +174,5 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
   insnEips.push(t.nextEip);
   const problems = validateBlock(t.b.block);
   if (problems.length) throw new Error(`translator produced invalid IR at 0x${req.eip.toString(16)}: ${problems.join('; ')}`);
-  return { ir: t.b.block, insnEips, start: startLin, end: endLin };
+  return { ir: t.b.block, insnEips, start: startLin, end: endLin, low: lowLin };
 }

@@ -125,11 +125,12 @@ export class Executor {
       cpu.exitRequest = true;
     };
     cpu.onDebugRegs = () => this.syncDebugRegs();
-    mem.onCodeWrite = (page) => {
-      const cur = this.current;
+    mem.onCodeWrite = (phys, len) => {
+      const cur = this.current, page = phys >>> 12;
       // Blocks shortened by the icount budget are not cached, but may be running.
-      const hit = this.cache.invalidatePage(page, cur) || (cur !== null && cur.pages.includes(page));
-      mem.unprotectCodePage(page);
+      const hit = this.cache.invalidateWrite(phys, len, cur) || (cur !== null && !cur.cached && cur.codeOverlaps(phys, len));
+      // The page stays watched while blocks made from it are cached or running.
+      if (!this.cache.hasPage(page) && !(cur !== null && cur.valid && cur.pages.includes(page))) mem.unprotectCodePage(page);
       return hit;
     };
     mem.onMappingChange = () => this.unlinkAcrossPages();
@@ -437,9 +438,12 @@ export class Executor {
     const physPc = mem.codePhys(tr.start);
     const lastPage = mem.codePhys((tr.end - 1) | 0) >>> 12;
     const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
+    // All of the code in one page: its physical range (codeOverlaps).
+    const onePage = pages.length === 1 && tr.low >>> 12 === ((tr.end - 1) | 0) >>> 12;
+    const codeLow = onePage ? mem.codePhys(tr.low) : -1;
     const tb = new TranslationBlock(
       cpu.mode, csBase, eip, code.fn, exitDynamic, exitRetired,
-      tr.insnEips, pages, physPc, (tr.end - 1) | 0,
+      tr.insnEips, pages, physPc, (tr.end - 1) | 0, codeLow, onePage ? codeLow + ((tr.end - tr.low) | 0) : -1,
     );
     if (cacheable) this.cache.add(tb);
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;

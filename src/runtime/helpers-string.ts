@@ -124,12 +124,12 @@ function bulkChunk(cpu: Cpu, op: StrOp, size: number, step: number, count: numbe
     if (sPhys < 0) return 0;
     // Element-by-element copying differs from memmove when the ranges overlap in the copy direction.
     if (step > 0 ? dPhys > sPhys && dPhys < sPhys + bytes : dPhys < sPhys && dPhys + bytes > sPhys) return 0;
-    if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys >>> 12)) codeHit = 1;
+    if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys, bytes)) codeHit = 1;
     mem.markDirty(dPhys, bytes);
     m8.copyWithin(dPhys, sPhys, sPhys + bytes);
     return n;
   }
-  if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys >>> 12)) codeHit = 1;
+  if (mem.codePages[dPhys >>> 12] && mem.onCodeWrite(dPhys, bytes)) codeHit = 1;
   mem.markDirty(dPhys, bytes);
   const v = cpu.s[S.EAX];
   if (size === 1) m8.fill(v & 0xff, dPhys, dPhys + bytes);

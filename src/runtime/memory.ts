@@ -65,8 +65,8 @@ export class Memory {
 
   /** Per physical page: 1 when written since dirty tracking last started (null: not tracking). */
   dirty: Uint8Array | null = null;
-  /** Called on a write to a code page; returns true when the block now running was invalidated. */
-  onCodeWrite: (physPage: number) => boolean = () => false;
+  /** Called before a write of `len` bytes at physical `phys` (within one page) to a code page; true when the block now running was invalidated. */
+  onCodeWrite: (phys: number, len: number) => boolean = () => false;
 
   constructor(readonly size: number) {
     this.buffer = new ArrayBuffer(size);
@@ -265,7 +265,7 @@ export class Memory {
       if (this.romPages !== null && this.romPages[phys >>> 12]) return 0;
       let hit = 0;
       if (this.dirty !== null) this.dirty[phys >>> 12] = 1;
-      if (this.codePages[phys >>> 12] && this.onCodeWrite(phys >>> 12)) hit = 1;
+      if (this.codePages[phys >>> 12] && this.onCodeWrite(phys, size)) hit = 1;
       const m = this.m8;
       m[phys] = v;
       if (size >= 2) m[phys + 1] = v >>> 8;

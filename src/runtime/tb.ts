@@ -40,6 +40,13 @@ export class TranslationBlock {
     readonly physPc: number,
     /** Linear address of the block's last code byte (its second page, if any, is checked through it). */
     readonly lastByte: number,
+    /**
+     * Physical range [codeLow, codeEnd) holding all of the block's code when
+     * it lies in one page (a write elsewhere in the page leaves the block be);
+     * -1 when it crosses into a second page (any write to either invalidates it).
+     */
+    readonly codeLow = -1,
+    readonly codeEnd = -1,
   ) {
     this.key = blockKey(physPc, mode);
     this.links = new Array(exitDynamic.length).fill(null);
@@ -60,7 +67,20 @@ export class TranslationBlock {
   }
 
   get insnCount(): number { return this.insnEips.length - 1; }
+
+  /** Does a write of `len` bytes at physical `phys` (within one page) touch this block's code? */
+  codeOverlaps(phys: number, len: number): boolean {
+    if (this.codeLow < 0) return this.pages.includes(phys >>> 12);
+    return phys < this.codeEnd && this.codeLow < phys + len;
+  }
 }
+
+/**
+ * Writes to a page that touch none of its blocks before the page is dropped
+ * whole (and left unwatched): a page that mixes code with busy data would
+ * otherwise send every store to the slow path for good.
+ */
+const SPARSE_WRITE_LIMIT = 64;
 
 /** Cache key: physical address and translation mode (mode < 1024). */
 export function blockKey(phys: number, mode: number): number {
@@ -70,6 +90,8 @@ export function blockKey(phys: number, mode: number): number {
 export class TbCache {
   private map = new Map<number, TranslationBlock>();
   private byPage = new Map<number, TranslationBlock[]>();
+  /** Per page with blocks: writes so far that touched none of them (see SPARSE_WRITE_LIMIT). */
+  private misses = new Map<number, number>();
   translated = 0;
 
   get(key: number): TranslationBlock | undefined { return this.map.get(key); }
@@ -85,19 +107,58 @@ export class TbCache {
     }
   }
 
+  /**
+   * A guest write of `len` bytes at physical `phys` (within one page):
+   * invalidates the blocks whose code it touches, as QEMU does (a kernel
+   * patching one call site leaves the rest of the page's blocks be). True
+   * when `running` was one of them.
+   */
+  invalidateWrite(phys: number, len: number, running: TranslationBlock | null): boolean {
+    const page = phys >>> 12;
+    const list = this.byPage.get(page);
+    if (!list) return false;
+    let hit = false, touched = false, kept = 0;
+    for (const tb of list) {
+      if (!tb.valid) continue;
+      if (tb.codeOverlaps(phys, len)) {
+        this.drop(tb);
+        touched = true;
+        if (tb === running) hit = true;
+      } else {
+        list[kept++] = tb;
+      }
+    }
+    if (!touched) {
+      const misses = (this.misses.get(page) ?? 0) + 1;
+      if (misses > SPARSE_WRITE_LIMIT) return this.invalidatePage(page, running);
+      this.misses.set(page, misses);
+    }
+    list.length = kept;
+    if (kept === 0) {
+      this.byPage.delete(page);
+      this.misses.delete(page);
+    }
+    return hit;
+  }
+
   /** Invalidates every block made from physical page `page`; true when `running` was one of them. */
-  invalidatePage(page: number, running: TranslationBlock | null): boolean {
+  private invalidatePage(page: number, running: TranslationBlock | null): boolean {
     const list = this.byPage.get(page);
     if (!list) return false;
     this.byPage.delete(page);
+    this.misses.delete(page);
     let hit = false;
     for (const tb of list) {
       if (!tb.valid) continue;
-      tb.valid = false;
-      if (this.map.get(tb.key) === tb) this.map.delete(tb.key);
+      this.drop(tb);
       if (tb === running) hit = true;
     }
     return hit;
+  }
+
+  private drop(tb: TranslationBlock): void {
+    tb.valid = false;
+    if (this.map.get(tb.key) === tb) this.map.delete(tb.key);
   }
 
   hasPage(page: number): boolean { return this.byPage.has(page); }
@@ -106,6 +167,7 @@ export class TbCache {
     for (const tb of this.map.values()) tb.valid = false;
     this.map.clear();
     this.byPage.clear();
+    this.misses.clear();
   }
 
   get size(): number { return this.map.size; }
