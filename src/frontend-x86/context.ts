@@ -63,9 +63,11 @@ export class Tcx {
   }
   /** Commits buffered writes (end of instruction, or before leaving the block). */
   flush(): void {
-    for (const [g, v] of this.pending) this.b.mov(g, v);
+    if (this.pending.size === 0) return;
+    this.pending.forEach(this.commit);
     this.pending.clear();
   }
+  private readonly commit = (v: number, g: number): void => { this.b.mov(g, v); };
   c(v: number): number { return this.b.const(v); }
 
   get code32(): boolean { return (this.mode & ModeBit.Code32) !== 0; }

@@ -49,6 +49,7 @@ export interface IrInsn {
   out: number;
   /** Second output (Mulu2/Muls2 high half) or -1. */
   out2: number;
+  /** Argument temps. The op owns this array (passes may rewrite it in place): never share one between ops. */
   args: number[];
   cond: Cond;
   /** Label id, exit number, MemOp, instruction number, depending on op. */

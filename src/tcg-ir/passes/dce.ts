@@ -17,8 +17,12 @@ export function removeDeadCode(block: IrBlock, opts: DceOptions = {}): void {
   const globals: number[] = [];
   block.temps.forEach((t, i) => { if (t.kind === TempKind.Global) globals.push(i); });
   const n = block.temps.length;
-  let live = new Uint8Array(n);
-  const liveAtLabel = new Map<number, Uint8Array>();
+  const live = new Uint8Array(n);
+  // What is live at each label, in one array (a row per label): a typed
+  // array per label would cost an allocation each, on every block translated.
+  const labelRow = new Map<number, number>();
+  for (const o of block.ops) if (o.op === Op.Label) labelRow.set(o.aux, labelRow.size);
+  const atLabels = new Uint8Array(n * labelRow.size);
   const keep: boolean[] = new Array(block.ops.length).fill(true);
   const markAllGlobals = () => { for (const g of globals) live[g] = 1; };
   // The backend may leave the block at the start of the instruction after one
@@ -34,18 +38,22 @@ export function removeDeadCode(block: IrBlock, opts: DceOptions = {}): void {
     const insn = block.ops[i];
     switch (insn.op) {
       case Op.Exit:
-        live = new Uint8Array(n);
+        live.fill(0);
         markAllGlobals();
         break;
       case Op.Label:
-        liveAtLabel.set(insn.aux, live.slice());
+        atLabels.set(live, labelRow.get(insn.aux)! * n);
         break;
-      case Op.Br:
-        live = (liveAtLabel.get(insn.aux) ?? new Uint8Array(n)).slice();
+      case Op.Br: {
+        // Branches go forward: the label's row is filled by now (a label never reached by the backward scan: nothing live).
+        const at = labelRow.get(insn.aux);
+        if (at === undefined) live.fill(0);
+        else for (let t = 0, o = at * n; t < n; t++) live[t] = atLabels[o + t];
         break;
+      }
       case Op.Brcond: {
-        const atTarget = liveAtLabel.get(insn.aux);
-        if (atTarget) for (let t = 0; t < n; t++) live[t] |= atTarget[t];
+        const at = labelRow.get(insn.aux);
+        if (at !== undefined) for (let t = 0, o = at * n; t < n; t++) live[t] |= atLabels[o + t];
         break;
       }
     }

@@ -13,7 +13,7 @@ export function foldConstants(block: IrBlock): void {
   };
   const out: IrInsn[] = [];
   for (const insn of block.ops) {
-    const [a, b] = insn.args;
+    const a = insn.args[0], b = insn.args[1];
     if (isUnary(insn.op) && isC(a)) {
       toMov(insn, block.constant(evalPure(insn.op, val(a), 0)));
     } else if (isBinary(insn.op)) {
@@ -42,7 +42,7 @@ export function foldConstants(block: IrBlock): void {
 
 /** x+0, x|0, x^0, x-0, shifts by 0, x*1 -> x; x&0, x*0 -> 0; x&-1 -> x. */
 function simplifyBinary(block: IrBlock, insn: IrInsn): void {
-  const [a, b] = insn.args;
+  const a = insn.args[0], b = insn.args[1];
   const cb = block.isConst(b) ? block.constValue(b) : undefined;
   const ca = block.isConst(a) ? block.constValue(a) : undefined;
   const mov = (src: number) => { insn.op = Op.Mov; insn.args = [src]; };
