@@ -1055,3 +1055,52 @@ describe('self-looping blocks', () => {
     expect([s[S.ecx], h.ctx.ic![0]]).toEqual([9, 0]);
   });
 });
+
+// ---------------------------------------------------------------- variables for locals (regalloc.ts)
+
+describe('locals in shared variables', () => {
+  it('a long straight block declares a handful of variables, and computes the same', () => {
+    const h = makeHarness();
+    const { b, g, res } = setup();
+    // 40 instructions, each: t1 = eax + k; t2 = t1 ^ ecx; eax = t2 (3 locals per instruction, 120 in all)
+    for (let k = 0; k < 40; k++) {
+      b.insnStart(0x1000 + k, k);
+      const t1 = b.addi(g.eax, k * 7 + 1);
+      const t2 = b.xor(t1, g.ecx);
+      b.mov(g.eax, t2);
+    }
+    b.mov(res(0), g.eax);
+    b.exit(0x2000, 40);
+    const block = compile(h, b, false);
+    const vars = block.source.match(/\br\d+ = 0\b/g) ?? [];
+    expect(vars.length).toBeGreaterThan(0);
+    expect(vars.length).toBeLessThanOrEqual(3);
+    const s = state({ eax: 5, ecx: 0x1234 });
+    block.fn(s);
+    let want = 5;
+    for (let k = 0; k < 40; k++) want = ((want + k * 7 + 1) | 0) ^ 0x1234;
+    expect(s[R0]).toBe(want);
+  });
+
+  it('a block that reads a local some path has not written keeps a zeroed variable per local', () => {
+    // u = eax + 7; ecx = u; if (eax < 5) t = 1; ebx = t   (t is 0 when eax >= 5, as the interpreter has it)
+    const h = makeHarness();
+    const { b, g } = setup();
+    b.insnStart(0x1000, 0);
+    b.mov(g.ecx, b.addi(g.eax, 7));
+    const t = b.local();
+    const skip = b.newLabel();
+    b.brcond(Cond.Geu, g.eax, b.const(5), skip);
+    b.mov(t, b.const(1));
+    b.label(skip);
+    b.mov(g.ebx, t);
+    b.exit(0x1002, 1);
+    const block = compile(h, b, false);
+    for (const [eax, ebx] of [[3, 1], [9, 0]]) {
+      const s = state({ eax });
+      block.fn(s);
+      expect(s[S.ebx]).toBe(ebx);
+      expect(s[S.ecx]).toBe(eax + 7);
+    }
+  });
+});

@@ -4,7 +4,7 @@
 // registers, memory, slow-path and helper calls, the same exit (as retired
 // instructions and next EIP) or the same guest fault with the same state.
 import { describe, it, expect } from 'vitest';
-import { IrBuilder, Op, Cond, HelperFlags, MemOp, optimizeBlock, validateBlock, type HelperDecl } from '../src/tcg-ir/index.js';
+import { IrBuilder, Op, Cond, HelperFlags, MemOp, optimizeBlock, validateBlock, readsBeforeWrite, type HelperDecl } from '../src/tcg-ir/index.js';
 import { compileBlock, interpretBlock, TLB_BITS, type CodeContext, type BlockFunction } from '../src/backend-js/index.js';
 import { buildMachine, parseMachineArgs } from '../src/cli/machine-setup.js';
 import { cpuStateHash, ramHash } from '../src/replay/index.js';
@@ -152,6 +152,8 @@ describe('the IR interpreter does what the compiled block does', () => {
       for (let seed = 1; seed <= 3000; seed++) {
         const b = randomBlock(seed + (optimize ? 100000 : 0));
         expect(validateBlock(b.block), `seed ${seed}`).toEqual([]);
+        // So compiled code keeps locals in shared variables (regalloc.ts) here, as for translated guest code.
+        expect(readsBeforeWrite(b.block), `seed ${seed}`).toEqual([]);
         if (optimize) optimizeBlock(b.block);
         const exits = b.block.exits;
         const compiled = runOnce((ctx) => compileBlock(b.block, ctx), b, seed, exits);

@@ -2,7 +2,7 @@
 // and each structural rule is caught with a message that names the op.
 import { describe, it, expect } from 'vitest';
 import {
-  IrBuilder, Op, Cond, HelperFlags, MemOp, validateBlock,
+  IrBuilder, Op, Cond, HelperFlags, MemOp, validateBlock, readsBeforeWrite,
   type HelperDecl, type IrInsn,
 } from '../src/tcg-ir/index.js';
 
@@ -348,6 +348,50 @@ describe('validateBlock', () => {
         'op 2: may fault after this instruction wrote eax',
         'op 3: may fault after this instruction wrote eax',
       ]);
+    });
+  });
+  describe('readsBeforeWrite (locals written before read)', () => {
+    // if (eax < 5) { t = 1 } [else { t = 2 }]; ebx = t
+    function ifElse(withElse: boolean) {
+      const { b, r } = setup();
+      b.insnStart(0x1000, 0);
+      const t = b.local();
+      const skip = b.newLabel(), join = b.newLabel();
+      b.brcond(Cond.Geu, r.eax, b.const(5), skip);
+      b.mov(t, b.const(1));
+      b.br(join);
+      b.label(skip);
+      if (withElse) b.mov(t, b.const(2));
+      b.label(join);
+      b.mov(r.ebx, t);
+      b.exit(0x1002, 1);
+      return { b, t };
+    }
+
+    it('accepts a local written on both paths into a join', () => {
+      expect(readsBeforeWrite(ifElse(true).b.block)).toEqual([]);
+    });
+
+    it('catches a local written on one path only, and one never written', () => {
+      const { b, t } = ifElse(false);
+      expect(readsBeforeWrite(b.block)).toEqual([`op 6: reads t${t} before every path has written it`]);
+      const { b: b2, r } = setup();
+      b2.insnStart(0x1000, 0);
+      const u = b2.local();
+      b2.add(u, r.eax, r.ecx);
+      b2.exit(0x1002, 1);
+      expect(readsBeforeWrite(b2.block)).toEqual([`op 1: reads t${u} before every path has written it`]);
+    });
+
+    it('ignores code no path reaches', () => {
+      const { b, r } = setup();
+      b.insnStart(0x1000, 0);
+      b.exit(0x1002, 1);
+      const dead = b.newLabel();
+      b.label(dead); // nothing branches here
+      b.add(b.local(), r.eax, r.ecx);
+      b.exit(0x1004, 1);
+      expect(readsBeforeWrite(b.block)).toEqual([]);
     });
   });
 });

@@ -12,6 +12,7 @@
 // goes to the slow-path functions of the runtime. Forward branches become
 // labelled blocks (`break Ln`), which is why the IR allows no backward branch.
 import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode } from '../tcg-ir/index.js';
+import { allocateRegisters, type Registers } from './regalloc.js';
 
 /** Names the generated code expects in its closure (see compile.ts). */
 export const TLB_BITS = 12;
@@ -55,8 +56,11 @@ class Emitter {
   private insnIndex = 0;
   private insnEip = 0;
   private storeSeen = false;
+  private readonly regs: Registers;
 
-  constructor(private block: IrBlock, private options: EmitOptions) {}
+  constructor(private block: IrBlock, private options: EmitOptions) {
+    this.regs = allocateRegisters(block);
+  }
 
   /** Exits that jump back to the block's start, when self-loops are enabled. */
   private isLoopExit(exitNo: number): boolean {
@@ -78,10 +82,10 @@ class Emitter {
       if (temp.kind === TempKind.Global) {
         this.globals.push(t);
         locals.push(`${this.n(t)} = s[${temp.value}]`);
-      } else if (temp.kind === TempKind.Local) {
-        locals.push(`${this.n(t)} = 0`);
       }
     }
+    // Locals live in shared variables (regalloc.ts); each is written before it is read, the zero only types it.
+    for (let r = 0; r < this.regs.count; r++) locals.push(`r${r} = 0`);
     const hasStore = b.ops.some(mayWriteCode);
     if (hasStore) locals.push('smc = 0');
     const allWritten = new Set<number>();
@@ -128,7 +132,7 @@ class Emitter {
     switch (temp.kind) {
       case TempKind.Const: return temp.value < 0 ? `(${temp.value})` : `${temp.value}`;
       case TempKind.Global: return `g_${temp.name}`;
-      case TempKind.Local: return `t${t}`;
+      case TempKind.Local: return `r${this.regs.of[t]}`;
     }
   }
 

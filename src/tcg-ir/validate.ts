@@ -58,3 +58,48 @@ export function validateBlock(block: IrBlock): string[] {
   if (!last || last.op !== Op.Exit) problems.push('block does not end with exit');
   return problems;
 }
+
+/**
+ * The reads of locals that some path reaches before writing them (a valid
+ * block reads such a local as 0). The translator writes every local before
+ * reading it; compiled code, which keeps locals in shared variables
+ * (backend-js/regalloc.ts), checks that it does. A forward pass over the
+ * straight line, with what is written on every path into each label
+ * (branches only go forward). Not part of validateBlock: it would cost
+ * every block translated, and only compiled ones need it.
+ */
+export function readsBeforeWrite(block: IrBlock): string[] {
+  const problems: string[] = [];
+  const n = block.temps.length;
+  let written: Uint8Array = new Uint8Array(n);
+  let reachable = true;
+  const atLabel = new Map<number, Uint8Array>();
+  const branchTo = (label: number) => {
+    const there = atLabel.get(label);
+    if (there === undefined) atLabel.set(label, written.slice());
+    else for (let t = 0; t < n; t++) there[t] &= written[t];
+  };
+  block.ops.forEach((insn, i) => {
+    if (insn.op === Op.Label) {
+      const there = atLabel.get(insn.aux);
+      if (!reachable) {
+        if (there === undefined) return; // nothing reaches this label: dead code up to the next one
+        written = there;
+        reachable = true;
+      } else if (there !== undefined) {
+        for (let t = 0; t < n; t++) written[t] &= there[t];
+      }
+      return;
+    }
+    if (!reachable) return;
+    for (const a of insn.args) {
+      if (block.temps[a].kind === TempKind.Local && !written[a]) problems.push(`op ${i}: reads t${a} before every path has written it`);
+    }
+    if (insn.out >= 0) written[insn.out] = 1;
+    if (insn.out2 >= 0) written[insn.out2] = 1;
+    if (insn.op === Op.Br) { branchTo(insn.aux); reachable = false; }
+    else if (insn.op === Op.Brcond) branchTo(insn.aux);
+    else if (insn.op === Op.Exit) reachable = false;
+  });
+  return problems;
+}
