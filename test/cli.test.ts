@@ -71,6 +71,16 @@ describe('the rewind86 bin', () => {
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(r.status).toBe(0);
   });
+
+  it('runs node with the V8 flags npm run bench measures with', () => {
+    const shebang = readFileSync(CLI, 'utf8').split('\n')[0];
+    const flags = shebang.match(/^#!\/usr\/bin\/env -S node (.*)$/)?.[1];
+    expect(flags).toBe('--v8-pool-size=1');
+    const bench: string = JSON.parse(readFileSync(repoPath('package.json'), 'utf8')).scripts.bench;
+    const runs = bench.split('&&').map((c) => c.trim()).filter((c) => c.startsWith('node '));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const c of runs) expect(c).toMatch(new RegExp(`^node ${flags} bench/`));
+  });
 });
 
 describe('rewind86 run', () => {

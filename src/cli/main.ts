@@ -1,5 +1,12 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --v8-pool-size=1
 // The rewind86 command line.
+//
+// One V8 background thread (--v8-pool-size=1, for TurboFan and the
+// concurrent GC) instead of four: the guest runs on the main thread, which
+// must keep a core to itself; on a two-core machine four busy helpers took
+// CPU from it. Linux boot to the shell on the 2-core CI machine: 12.76 ->
+// 11.92 s (mean of 4 alternating runs each). npm run bench runs with the
+// same flag.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../devices/index.js';
 import { runCommand, type RunOptions } from './run.js';
