@@ -19,28 +19,17 @@
  * ch. 4 (paging, #PF error code 4.7); vol. 2 for MOV Sreg, BOUND, INTO.
  */
 #include "rt.h"
+#include "desc.h"
 #include "multiboot.h"
 #include "exceptions.h"
 
 /* ---------------- descriptor tables ---------------- */
-
-static u64 seg_desc(u32 base, u32 limit, u8 access, u8 flags)
-{
-    return (u64)(limit & 0xffff) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
-           ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
-}
-
-static u64 gate_desc(u32 offset, u16 sel, u8 type_attr)
-{
-    return (u64)(offset & 0xffff) | ((u64)sel << 16) | ((u64)type_attr << 40) | ((u64)(offset >> 16) << 48);
-}
 
 #define GDT_ENTRIES 9
 #define IDT_ENTRIES 0x50                /* vectors 0x00..0x4f: 0x80 lies beyond the limit */
 
 static u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
 static u64 idt[IDT_ENTRIES] __attribute__((aligned(8)));
-struct __attribute__((packed)) dtr { u16 limit; u32 base; };
 
 u8 ss_stack[4096] __attribute__((aligned(4096)));
 u8 pf_pages[3][4096] __attribute__((aligned(4096)));

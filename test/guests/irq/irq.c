@@ -34,6 +34,7 @@
  * and exits with F.
  */
 #include "rt.h"
+#include "desc.h"
 #include "multiboot.h"
 
 #define KERNEL_CS 0x08
@@ -50,20 +51,8 @@ static enum mode mode;
 
 /* ---------------- descriptor tables ---------------- */
 
-static u64 seg_desc(u32 base, u32 limit, u8 access, u8 flags)
-{
-    return (u64)(limit & 0xffff) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
-           ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
-}
-
-static u64 gate_desc(u32 offset, u16 sel, u8 type_attr)
-{
-    return (u64)(offset & 0xffff) | ((u64)sel << 16) | ((u64)type_attr << 40) | ((u64)(offset >> 16) << 48);
-}
-
 static u64 gdt[3] __attribute__((aligned(8)));
 static u64 idt[0x30] __attribute__((aligned(8)));
-struct __attribute__((packed)) dtr { u16 limit; u32 base; };
 
 extern const u32 exc_stubs[32];
 extern char irq_stub_20[], irq_stub_21[];

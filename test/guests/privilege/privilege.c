@@ -28,27 +28,14 @@
  * pseudo-code of IRET, RET, CALL, MOV Sreg, SYSENTER, SYSEXIT).
  */
 #include "rt.h"
+#include "desc.h"
 #include "multiboot.h"
 #include "privilege.h"
 
 /* ---------------- descriptor tables ---------------- */
 
-static u64 seg_desc(u32 base, u32 limit, u8 access, u8 flags)
-{
-    return (u64)(limit & 0xffff) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
-           ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
-}
-
-/* Interrupt/trap/task/call gate; for a call gate, `count` = parameter dwords. */
-static u64 gate_desc(u32 offset, u16 sel, u8 type_attr, u8 count)
-{
-    return (u64)(offset & 0xffff) | ((u64)sel << 16) | ((u64)(count & 0x1f) << 32) | ((u64)type_attr << 40) |
-           ((u64)(offset >> 16) << 48);
-}
-
 union gdt_page gdt_page __attribute__((aligned(4096)));    /* gdt: privilege.h */
 union idt_page idt_page __attribute__((aligned(4096)));    /* idt */
-struct __attribute__((packed)) dtr { u16 limit; u32 base; };
 
 union tss_page tss_page __attribute__((aligned(4096)));    /* tss */
 struct tss32 tss2 __attribute__((aligned(128)));
@@ -109,11 +96,11 @@ static void tables_init(void)
     gdt[SEL_UCODE >> 3] = seg_desc(0, 0xfffff, 0xfa, 0xc);     /* P, DPL 3, code, readable */
     gdt[SEL_UDATA >> 3] = seg_desc(0, 0xfffff, 0xf2, 0xc);     /* P, DPL 3, data, writable */
     gdt[SEL_TSS >> 3] = tss_desc(&tss, TSS_LIMIT);
-    gdt[SEL_TASKGATE >> 3] = gate_desc(0, SEL_TSS3, 0x85, 0);   /* P, DPL 0, task gate */
-    gdt[SEL_CALLGATE >> 3] = gate_desc((u32)callgate_target, SEL_KCODE, 0xec, 2);  /* P, DPL 3 */
+    gdt[SEL_TASKGATE >> 3] = gate_desc_n(0, SEL_TSS3, 0x85, 0);   /* P, DPL 0, task gate */
+    gdt[SEL_CALLGATE >> 3] = gate_desc_n((u32)callgate_target, SEL_KCODE, 0xec, 2);  /* P, DPL 3 */
     gdt[SEL_CONFORMING >> 3] = seg_desc(0, 0xfffff, 0x9e, 0xc); /* P, DPL 0, code, conforming, readable */
-    gdt[SEL_CALLGATE_NULL >> 3] = gate_desc((u32)null_lret_target, SEL_KCODE, 0xec, 0);
-    gdt[SEL_CALLGATE_DPL0 >> 3] = gate_desc((u32)callgate_target, SEL_KCODE, 0x8c, 2);  /* DPL 0 */
+    gdt[SEL_CALLGATE_NULL >> 3] = gate_desc_n((u32)null_lret_target, SEL_KCODE, 0xec, 0);
+    gdt[SEL_CALLGATE_DPL0 >> 3] = gate_desc_n((u32)callgate_target, SEL_KCODE, 0x8c, 2);  /* DPL 0 */
     tasks_init();
 
     /* The main task: the ring-0 stack for interrupts and call gates from
@@ -140,12 +127,12 @@ static void tables_init(void)
                      : : "m"(g), "i"(SEL_KCODE), "i"(SEL_KDATA), "i"(SEL_TSS) : "eax", "memory");
 
     for (int v = 0; v < 32; v++)
-        idt[v] = gate_desc(isr_stubs[v], SEL_KCODE, 0x8e, 0);      /* interrupt gate, DPL 0 */
-    idt[8] = gate_desc(0, SEL_TSS_DF, 0x85, 0);                     /* task gate (vol. 3A 6.12.2) */
-    idt[VEC_DPL0] = gate_desc((u32)isr64, SEL_KCODE, 0x8e, 0);
-    idt[VEC_SYSCALL] = gate_desc((u32)int80_handler, SEL_KCODE, 0xee, 0);   /* DPL 3 */
-    idt[VEC_EXIT] = gate_desc((u32)user_exit, SEL_KCODE, 0xee, 0);
-    idt[VEC_NULL_IRET] = gate_desc((u32)null_iret_handler, SEL_KCODE, 0xee, 0);
+        idt[v] = gate_desc_n(isr_stubs[v], SEL_KCODE, 0x8e, 0);      /* interrupt gate, DPL 0 */
+    idt[8] = gate_desc_n(0, SEL_TSS_DF, 0x85, 0);                     /* task gate (vol. 3A 6.12.2) */
+    idt[VEC_DPL0] = gate_desc_n((u32)isr64, SEL_KCODE, 0x8e, 0);
+    idt[VEC_SYSCALL] = gate_desc_n((u32)int80_handler, SEL_KCODE, 0xee, 0);   /* DPL 3 */
+    idt[VEC_EXIT] = gate_desc_n((u32)user_exit, SEL_KCODE, 0xee, 0);
+    idt[VEC_NULL_IRET] = gate_desc_n((u32)null_iret_handler, SEL_KCODE, 0xee, 0);
     lidt_limit(sizeof idt - 1);
 }
 

@@ -30,27 +30,16 @@
  * 17.2 (debug registers).
  */
 #include "rt.h"
+#include "desc.h"
 #include "multiboot.h"
 #include "sysinsn.h"
 
 /* ---------------- descriptor tables ---------------- */
 
-static u64 seg_desc(u32 base, u32 limit, u8 access, u8 flags)
-{
-    return (u64)(limit & 0xffff) | ((u64)(base & 0xffffff) << 16) | ((u64)access << 40) |
-           ((u64)((limit >> 16) & 0xf) << 48) | ((u64)(flags & 0xf) << 52) | ((u64)(base >> 24) << 56);
-}
-
-static u64 gate_desc(u32 offset, u16 sel, u8 type_attr)
-{
-    return (u64)(offset & 0xffff) | ((u64)sel << 16) | ((u64)type_attr << 40) | ((u64)(offset >> 16) << 48);
-}
-
 u64 gdt[GDT_ENTRIES] __attribute__((aligned(8)));
 u64 ldt[2] __attribute__((aligned(8)));
 u32 tss[26] __attribute__((aligned(8)));        /* 104 bytes, all zero: only loaded, never switched to */
 u64 idt[IDT_ENTRIES] __attribute__((aligned(8)));
-struct __attribute__((packed)) dtr { u16 limit; u32 base; };
 
 static void tables_init(void)
 {
