@@ -84,7 +84,8 @@ class Emitter {
         locals.push(`${this.n(t)} = s[${temp.value}]`);
       }
     }
-    // Locals live in shared variables (regalloc.ts); each is written before it is read, the zero only types it.
+    // Locals live in shared variables (regalloc.ts). The zero types them, and is what a block that reads a local
+    // before writing it on some path reads (such a block gets a variable per local).
     for (let r = 0; r < this.regs.count; r++) locals.push(`r${r} = 0`);
     const hasStore = b.ops.some(mayWriteCode);
     if (hasStore) locals.push('smc = 0');
