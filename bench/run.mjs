@@ -37,7 +37,7 @@ function runOnce(name, cmdline = '') {
     name, checksum, icount: m.cpu.icount, seconds, mips: m.cpu.icount / seconds / 1e6, tbs,
     translateMsPerBlock: (m.exec.translateSeconds * 1000) / tbs,
     translateSeconds: m.exec.translateSeconds,
-    jsBytesPerBlock: m.exec.codeBytes / Math.max(1, m.exec.compiledBlocks),
+    codeBytesPerBlock: m.exec.codeBytes / Math.max(1, m.exec.compiledBlocks),
   };
 }
 
@@ -51,9 +51,9 @@ for (const name of kernels) {
 }
 const pad = (s, n) => String(s).padStart(n);
 console.log(`rewind86 bench: median of ${runs} runs, node ${process.version}`);
-console.log(`${'kernel'.padEnd(8)} ${pad('icount', 11)} ${pad('seconds', 8)} ${pad('MIPS', 7)} ${pad('blocks', 6)} ${pad('ms/block', 8)} ${pad('JS B/blk', 8)}  checksum`);
+console.log(`${'kernel'.padEnd(8)} ${pad('icount', 11)} ${pad('seconds', 8)} ${pad('MIPS', 7)} ${pad('blocks', 6)} ${pad('ms/block', 8)} ${pad('code B/blk', 8)}  checksum`);
 for (const r of rows) {
-  console.log(`${r.name.padEnd(8)} ${pad(r.icount, 11)} ${pad(r.seconds.toFixed(3), 8)} ${pad(r.mips.toFixed(1), 7)} ${pad(r.tbs, 6)} ${pad(r.translateMsPerBlock.toFixed(3), 8)} ${pad(Math.round(r.jsBytesPerBlock), 8)}  ${r.checksum}`);
+  console.log(`${r.name.padEnd(8)} ${pad(r.icount, 11)} ${pad(r.seconds.toFixed(3), 8)} ${pad(r.mips.toFixed(1), 7)} ${pad(r.tbs, 6)} ${pad(r.translateMsPerBlock.toFixed(3), 8)} ${pad(Math.round(r.codeBytesPerBlock), 8)}  ${r.checksum}`);
 }
 const geo = Math.exp(rows.reduce((a, r) => a + Math.log(r.mips), 0) / rows.length);
 console.log(`geometric mean: ${geo.toFixed(1)} MIPS`);

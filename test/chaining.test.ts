@@ -65,7 +65,7 @@ function runRemap(code: number[], prepare: (m: Machine) => void = () => {}): Mac
   const m = new Machine({ memoryMiB: 12, serialOut: () => {}, noReboot: true });
   m.loadMultiboot('remap', multibootKernel([0xf4]), ''); // flat protected mode
   const { m8 } = m.mem;
-  const dv = new DataView(m.mem.buffer);
+  const dv = new DataView(m.mem.m8.buffer, m.mem.m8.byteOffset, m.mem.size);
   // Directory 0x10000 -> table 0x11000: the first 4 MiB identity-mapped.
   // Directory 0x12000 -> table 0x13000: the same, but linear 2 MiB on physical 0x201000.
   dv.setUint32(0x10000, 0x11003, true);
@@ -114,7 +114,7 @@ const REMAP_LARGE_PAGE = [
 describe('INVLPG', () => {
   it('in a 4 MiB page drops the cached translations of all of it', () => {
     const m = runRemap(REMAP_LARGE_PAGE, (mm) => {
-      const dv = new DataView(mm.mem.buffer);
+      const dv = new DataView(mm.mem.m8.buffer, mm.mem.m8.byteOffset, mm.mem.size);
       dv.setUint32(0x10004, 0x400083, true);
       dv.setUint32(0x406000, 0x11111111, true);
       dv.setUint32(0x806000, 0x22222222, true);

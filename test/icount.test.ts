@@ -16,8 +16,8 @@ function boot(kernel: string, blockInsnLimit = 128): { m: Machine; out: () => st
 
 function fingerprint(m: Machine): string {
   const h = createHash('sha256');
-  h.update(Buffer.from(m.cpu.s.buffer));
-  h.update(Buffer.from(m.mem.buffer));
+  h.update(Buffer.from(m.cpu.s.buffer, m.cpu.s.byteOffset, m.cpu.s.byteLength));
+  h.update(m.mem.m8);
   return `${m.cpu.icount}:${m.cpu.eflags()}:${h.digest('hex')}`;
 }
 

@@ -5,10 +5,12 @@
 // instructions and next EIP) or the same guest fault with the same state.
 import { describe, it, expect } from 'vitest';
 import { IrBuilder, Op, Cond, HelperFlags, MemOp, optimizeBlock, validateBlock, readsBeforeWrite, type HelperDecl } from '../src/tcg-ir/index.js';
-import { compileBlock, interpretBlock, TLB_BITS, type CodeContext, type BlockFunction } from '../src/backend-js/index.js';
+import { compileBlock, interpretBlock, TLB_BITS, type BlockFunction } from '../src/backend-js/index.js';
+import { compileWasmBlocks, type WasmContext, type WasmLayout } from '../src/backend-wasm/index.js';
 import { buildMachine, parseMachineArgs } from '../src/cli/machine-setup.js';
 import { cpuStateHash, ramHash } from '../src/replay/index.js';
 import { repoPath } from './support/guests.js';
+import { type Backend } from '../src/runtime/index.js';
 
 const RAM = 64 * 1024;
 const NREGS = 8;
@@ -33,14 +35,24 @@ const WRITES: HelperDecl = { name: 'writes', flags: HelperFlags.ReadsState | Hel
 const FAULTY: HelperDecl = { name: 'faulty', flags: HelperFlags.CanFault | HelperFlags.SideEffects };
 const CODEWRITE: HelperDecl = { name: 'codewrite', flags: HelperFlags.CodeWrite | HelperFlags.SideEffects };
 
-/** A machine for one run: RAM, a TLB mapping some pages, slow paths and helpers that log their calls. */
-function machine(seed: number) {
+/** Where the wasm backend finds state, TLB and RAM in the test machine's memory. */
+const LAYOUT: WasmLayout = { state: 0, ic: 256, ctl: 272, tlbR: 4096, tlbW: 4096 + 4 * (1 << TLB_BITS), tlbO: 4096 + 8 * (1 << TLB_BITS), ram: 65536 };
+
+/**
+ * A machine for one run: RAM, a TLB mapping some pages, slow paths and
+ * helpers that log their calls, all in one WebAssembly memory. With
+ * `syncedFaults` false the `faulty` helper never claims to have synced the
+ * state (only helpers that read the state may; the wasm backend writes the
+ * registers back before every faultable call, the JavaScript one in a catch).
+ */
+function machine(seed: number, syncedFaults = true) {
   const r = rng(seed);
-  const buf = new ArrayBuffer(RAM);
-  const m8 = new Uint8Array(buf);
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
+  const buf = memory.buffer;
+  const m8 = new Uint8Array(buf, LAYOUT.ram, RAM);
   for (let i = 0; i < RAM; i++) m8[i] = r(256);
   const size = 1 << TLB_BITS;
-  const tR = new Int32Array(size).fill(-1), tW = new Int32Array(size).fill(-1), tO = new Int32Array(size).fill(-1);
+  const tR = new Int32Array(buf, LAYOUT.tlbR, size).fill(-1), tW = new Int32Array(buf, LAYOUT.tlbW, size).fill(-1), tO = new Int32Array(buf, LAYOUT.tlbO, size).fill(-1);
   // Linear pages 0x10..0x1f map to physical pages 0..15; some read-only; the rest take the slow path.
   for (let p = 0; p < 16; p++) {
     if (r(4) === 0) continue;
@@ -53,20 +65,21 @@ function machine(seed: number) {
   const maybeFault = (synced: boolean) => { if (--countdown === 0) throw new TestFault(synced); };
   const ld = (n: number) => (a: number, k: number) => { log.push([`ld${n}`, a, k]); maybeFault(false); return (a * 7 + n) | 0; };
   const st = (n: number) => (a: number, v: number, k: number) => { log.push([`st${n}`, a, v, k]); maybeFault(false); return (a & 0x30) === 0x30 ? 1 : 0; };
-  let s: Int32Array = new Int32Array(0);
-  const ctx: CodeContext = {
-    m8, i8: new Int8Array(buf), m16: new Uint16Array(buf), i16: new Int16Array(buf), m32: new Int32Array(buf), tR, tW, tO,
+  const s = new Int32Array(buf, LAYOUT.state, STATE);
+  const ctx: WasmContext = {
+    m8, i8: new Int8Array(buf, LAYOUT.ram, RAM), m16: new Uint16Array(buf, LAYOUT.ram, RAM / 2), i16: new Int16Array(buf, LAYOUT.ram, RAM / 2), m32: new Int32Array(buf, LAYOUT.ram, RAM / 4), tR, tW, tO,
     ld1: ld(1), ld2: ld(2), ld4: ld(4), st1: st(1), st2: st(2), st4: st(4),
     helpers: {
       pure: (a, b) => { log.push(['pure', a, b]); return (a * 3) ^ b; },
       reads: (a) => { log.push(['reads', a, ...s.slice(0, NREGS)]); return s[a & 7] + 1; },
       writes: (a) => { log.push(['writes', a, ...s.slice(0, NREGS)]); s[a & 7] = (s[(a >> 3) & 7] * 5) | 0; },
-      faulty: (a, k) => { log.push(['faulty', a, k]); if ((a & 3) === 0) { s[0] = 0x5eed; maybeFault(true); } maybeFault(false); return a ^ 0x1234; },
+      faulty: (a, k) => { log.push(['faulty', a, k]); if (syncedFaults && (a & 3) === 0) { s[0] = 0x5eed; maybeFault(true); } maybeFault(false); return a ^ 0x1234; },
       codewrite: (a) => { log.push(['codewrite', a]); return a & 1; },
     },
-    Fault: TestFault as never, eipSlot: EIP, ic: new Float64Array(2), ctl: new Int32Array(2),
+    Fault: TestFault as never, eipSlot: EIP, ic: new Float64Array(buf, LAYOUT.ic, 2), ctl: new Int32Array(buf, LAYOUT.ctl, 2),
+    memory, layout: LAYOUT,
   };
-  return { ctx, m8, log, setState: (x: Int32Array) => { s = x; } };
+  return { ctx, m8, s, log };
 }
 
 /** A random valid block: each instruction does its faultable work into locals first, then writes registers. */
@@ -128,13 +141,12 @@ function randomBlock(seed: number): IrBuilder {
 
 type Outcome = { exit: string; state: number[]; icount: number; ram: string; log: unknown[] };
 
-function runOnce(fn: (ctx: CodeContext) => { fn: BlockFunction; extraExits: Array<{ retired: number; eip: number }> }, ir: IrBuilder, seed: number, exits: Array<{ target: number; retired: number }>): Outcome {
-  const m = machine(seed);
+function runOnce(fn: (ctx: WasmContext) => { fn: BlockFunction; extraExits: Array<{ retired: number; eip: number }> }, seed: number, exits: Array<{ target: number; retired: number }>, syncedFaults = true): Outcome {
+  const m = machine(seed, syncedFaults);
   const { fn: run, extraExits } = fn(m.ctx);
   const r = rng(seed * 31);
-  const s = new Int32Array(STATE);
+  const s = m.s;
   for (let i = 0; i < STATE; i++) s[i] = r(2) ? r(0x40000) : (r(0x7fffffff) * (r(2) ? -1 : 1)) | 0;
-  m.setState(s);
   let exit: string;
   try {
     const e = run(s);
@@ -156,9 +168,24 @@ describe('the IR interpreter does what the compiled block does', () => {
         expect(readsBeforeWrite(b.block), `seed ${seed}`).toEqual([]);
         if (optimize) optimizeBlock(b.block);
         const exits = b.block.exits;
-        const compiled = runOnce((ctx) => compileBlock(b.block, ctx), b, seed, exits);
-        const interpreted = runOnce((ctx) => interpretBlock(b.block, ctx), b, seed, exits);
+        const compiled = runOnce((ctx) => compileBlock(b.block, ctx), seed, exits);
+        const interpreted = runOnce((ctx) => interpretBlock(b.block, ctx), seed, exits);
         expect(interpreted, `seed ${seed}`).toEqual(compiled);
+      }
+    });
+  }
+});
+
+describe('a WebAssembly block does what the JavaScript block does', () => {
+  for (const optimize of [false, true]) {
+    it(`on 2000 random blocks (${optimize ? 'optimized' : 'as built'})`, () => {
+      for (let seed = 1; seed <= 2000; seed++) {
+        const b = randomBlock(seed + (optimize ? 200000 : 300000));
+        if (optimize) optimizeBlock(b.block);
+        const exits = b.block.exits;
+        const js = runOnce((ctx) => compileBlock(b.block, ctx), seed, exits, false);
+        const wasm = runOnce((ctx) => compileWasmBlocks([{ block: b.block }], ctx)[0], seed, exits, false);
+        expect(wasm, `seed ${seed}`).toEqual(js);
       }
     });
   }
@@ -171,13 +198,15 @@ describe('tiering: test kernels run the same interpreted, compiled, promoted par
     { name: 'debug', kernel: 'debug.elf' }, { name: 'smc', kernel: 'smc.elf' }, { name: 'sysinsn', kernel: 'sysinsn.elf' },
     { name: 'irq', kernel: 'irq.elf' }, { name: 'realmode', bios: 'realmode.rom' },
   ];
-  const run = (g: (typeof GUESTS)[number], threshold: number, blockInsnLimit = 128) => {
+  const run = (g: (typeof GUESTS)[number], threshold: number, blockInsnLimit = 128, backend: Backend = 'wasm', wasmBatch = 1) => {
     let out = '';
     const config = parseMachineArgs({ memory: '128', append: '' });
     const boot = g.kernel ? { kernel: repoPath(`test/guests/bin/${g.kernel}`) } : { bios: repoPath(`test/guests/bin/${g.bios}`) };
     const { machine } = buildMachine(boot, config, 0, (b) => { out += String.fromCharCode(b); });
     machine.exec.jitThreshold = threshold;
     machine.exec.blockInsnLimit = blockInsnLimit;
+    machine.exec.backend = backend;
+    machine.exec.wasmBatch = wasmBatch;
     const r = machine.run(5e8);
     return { out, status: r.status, icount: machine.cpu.icount, cpu: cpuStateHash(machine), ram: ramHash(machine), compiled: machine.exec.compiledBlocks };
   };
@@ -186,17 +215,21 @@ describe('tiering: test kernels run the same interpreted, compiled, promoted par
       const compiled = run(g, 0);
       const interpreted = run(g, 1e9);
       const promoted = run(g, 3);
+      // Promoted blocks waiting for a batch of 32 (or for 100 more runs) before they are compiled.
+      const batched = run(g, 3, 128, 'wasm', 32);
+      const compiledJs = run(g, 0, 128, 'js');
+      const promotedJs = run(g, 3, 128, 'js');
       // The reference: one instruction per block (no side exits, no branches inside blocks, so no uncounting).
       const reference = run(g, 0, 1);
       expect(compiled.out).toMatch(/\S/);
       // Only blocks compiled with watchpoint checks (the debug kernel's data breakpoints) skip the interpreter.
       if (g.name !== 'debug') expect(interpreted.compiled).toBe(0);
-      expect(promoted.compiled).toBeGreaterThan(0);
-      expect(promoted.compiled).toBeLessThan(compiled.compiled);
+      for (const p of [promoted, promotedJs]) {
+        expect(p.compiled).toBeGreaterThan(0);
+        expect(p.compiled).toBeLessThan(compiled.compiled);
+      }
       const strip = ({ compiled: _, ...rest }: ReturnType<typeof run>) => rest;
-      expect(strip(interpreted)).toEqual(strip(compiled));
-      expect(strip(promoted)).toEqual(strip(compiled));
-      expect(strip(reference)).toEqual(strip(compiled));
+      for (const other of [interpreted, promoted, batched, compiledJs, promotedJs, reference]) expect(strip(other)).toEqual(strip(compiled));
     });
   }
 });

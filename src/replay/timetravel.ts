@@ -185,7 +185,7 @@ export class TimeTravel {
     const events = log.events;
     this.length = events.length ? events[events.length - 1].icount : 0;
     this.complete = !log.truncated && events[events.length - 1]?.type === EventType.End;
-    this.ram = Buffer.from(mem.buffer, 0, mem.size);
+    this.ram = Buffer.from(mem.m8.buffer, mem.m8.byteOffset, mem.size);
     const pageCount = mem.size / PAGE;
     this.versions = new Array<PageVersions | undefined>(pageCount).fill(undefined);
     this.mark = new Uint8Array(pageCount);

@@ -3,16 +3,18 @@
 // translation mode they imply.
 import { S, F, computeOszapc, ModeBit, FLAT_SHIFT } from '../frontend-x86/index.js';
 import { type Memory } from './memory.js';
+import { ARENA } from './arena.js';
 import { type IoBus } from './io.js';
 import { PageWalker } from './paging.js';
 import { fpuReset } from './fpu/registers.js';
 
 export class Cpu {
-  readonly s = new Int32Array(S.SIZE);
+  /** The architectural state (slots in frontend-x86/state.ts), in the arena. */
+  readonly s: Int32Array;
   /** [retired instructions since reset (exact below 2^53), the current run's icount limit]; shared with generated code. */
-  readonly ic = new Float64Array(2);
+  readonly ic: Float64Array;
   /** [exit requested, watched address accessed]: shared with generated code. */
-  readonly ctl = new Int32Array(2);
+  readonly ctl: Int32Array;
 
   get icount(): number { return this.ic[0]; }
   set icount(v: number) { this.ic[0] = v; }
@@ -34,6 +36,11 @@ export class Cpu {
   private readonly walker: PageWalker;
 
   constructor(readonly mem: Memory, readonly io: IoBus) {
+    const buf = mem.arena.buffer;
+    if (S.SIZE * 4 > ARENA.ic - ARENA.state) throw new Error('cpu: the state array outgrew its room in the arena');
+    this.s = new Int32Array(buf, ARENA.state, S.SIZE);
+    this.ic = new Float64Array(buf, ARENA.ic, 2);
+    this.ctl = new Int32Array(buf, ARENA.ctl, 2);
     this.walker = new PageWalker(this.s, { read32: (a) => mem.read32(a), write32: (a, v) => mem.write32(a, v) });
     this.reset();
   }

@@ -3,8 +3,10 @@
 // deliver interrupts and exceptions, honour the icount budget and halts.
 import { translateBlock, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
 import { optimizeBlock, printBlock, type IrBlock } from '../tcg-ir/index.js';
-import { compileBlock, interpretBlock, canInterpret, type CodeContext, type CompiledBlock, type BlockFunction } from '../backend-js/index.js';
+import { compileBlock, interpretBlock, canInterpret, type BlockFunction, type EmitOptions } from '../backend-js/index.js';
+import { compileWasmBlocks, type WasmContext } from '../backend-wasm/index.js';
 import { type Cpu } from './cpu.js';
+import { ARENA } from './arena.js';
 import { Fault, FaultKind, VEC } from './fault.js';
 import { TbCache, TranslationBlock, blockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
@@ -19,6 +21,18 @@ const MAX_CACHED_BLOCKS = 32768;
 const MAX_CROSS_LINKS = 1 << 16;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
 export const DEFAULT_JIT_THRESHOLD = 1000;
+/** Runs of a block waiting for its batch after which the batch is compiled anyway (a hot loop should not wait). */
+const WASM_WAIT_RUNS = 100;
+
+/** What hot blocks are compiled to. */
+export type Backend = 'wasm' | 'js';
+
+interface CompiledCode {
+  fn: BlockFunction;
+  extraExits: Array<{ retired: number; eip: number }>;
+  /** The JavaScript source (for the debug log), or '' for wasm. */
+  source: string;
+}
 
 export const enum StopReason {
   /** The icount budget was reached. */
@@ -63,7 +77,7 @@ export interface DebugLog {
 export class Executor {
   readonly cache = new TbCache();
   private readonly jumpCache: Array<TranslationBlock | null> = new Array(JUMP_CACHE_MASK + 1).fill(null);
-  private readonly ctx: CodeContext;
+  private readonly ctx: WasmContext;
   private current: TranslationBlock | null = null;
   private stopFlag = false;
   /** The icount the current run() stops at. */
@@ -101,8 +115,18 @@ export class Executor {
    * boot, is cheaper to interpret than to compile.
    */
   jitThreshold = DEFAULT_JIT_THRESHOLD;
-  /** Blocks compiled to JavaScript (statistics). */
+  /**
+   * What blocks are compiled to: WebAssembly (the default: V8 compiles it
+   * without waiting for type feedback, and it runs faster than JavaScript)
+   * or JavaScript. The debug log's OUT section always shows JavaScript.
+   */
+  backend: Backend = 'wasm';
+  /** Hot blocks compiled together into one WebAssembly module (a module has a fixed cost of tens of microseconds). */
+  wasmBatch = 32;
+  /** Blocks compiled (statistics). */
   compiledBlocks = 0;
+  /** Hot blocks waiting to be compiled together (wasm), with their IR. */
+  private pending: Array<{ tb: TranslationBlock; ir: IrBlock; options: EmitOptions }> = [];
   /** Links to another linear page, as (block, exit) pairs: undone when mappings change (unlinkAcrossPages). */
   private readonly crossLinks: Array<TranslationBlock | number> = [];
 
@@ -117,6 +141,8 @@ export class Executor {
       eipSlot: S.EIP,
       ic: cpu.ic,
       ctl: cpu.ctl,
+      memory: mem.arena,
+      layout: ARENA,
     };
     mem.onWatchHit = (kind, linear, tag) => {
       if (tag >= 0) this.pendingDr6 |= 1 << tag; // a guest data breakpoint: #DB after the instruction
@@ -193,6 +219,7 @@ export class Executor {
 
   /** Drops every translated block (after loading a snapshot, or a mode of memory change). */
   flush(): void {
+    this.pending.length = 0;
     this.crossLinks.length = 0;
     this.cache.flush();
     this.jumpCache.fill(null);
@@ -430,7 +457,7 @@ export class Executor {
     if (interpret) {
       code = interpretBlock(tr.ir, this.ctx);
     } else {
-      const compiled = this.compileIr(tr.ir, csBase, eip, cacheable);
+      const compiled = this.compileNow(tr.ir, csBase, eip, cacheable);
       code = compiled;
       source = compiled.source;
     }
@@ -471,15 +498,26 @@ export class Executor {
     return tr;
   }
 
-  private compileIr(ir: IrBlock, csBase: number, eip: number, cacheable: boolean): CompiledBlock {
+  private emitOptions(ir: IrBlock, eip: number, cacheable: boolean): EmitOptions {
     // A block that jumps back to its own start loops inside its function (not when tracing every block).
     // Exit targets are unsigned EIPs; the state array holds EIP signed.
     const start = eip >>> 0;
     const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && ir.exits.some((x) => x.target === start);
-    const compiled = compileBlock(ir, this.ctx, `tb_${hex(csBase + eip)}`, { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode });
-    this.codeBytes += compiled.source.length;
+    return { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode };
+  }
+
+  /** Compiles one block at once (no interpreter: jitThreshold 0, the debug log, watchpoints). */
+  private compileNow(ir: IrBlock, csBase: number, eip: number, cacheable: boolean): CompiledCode {
+    const options = this.emitOptions(ir, eip, cacheable);
     this.compiledBlocks++;
-    return compiled;
+    if (this.backend === 'js' || this.debug?.outJs) {
+      const compiled = compileBlock(ir, this.ctx, `tb_${hex(csBase + eip)}`, options);
+      this.codeBytes += compiled.source.length;
+      return compiled;
+    }
+    const compiled = compileWasmBlocks([{ block: ir, options }], this.ctx)[0];
+    this.codeBytes += compiled.bytes;
+    return { ...compiled, source: '' };
   }
 
   /**
@@ -487,20 +525,52 @@ export class Executor {
    * (so CS:EIP, the mode and its code pages are the ones it was made for).
    * The guest code is translated again: it cannot have changed, or the block
    * would have been invalidated; should the translation differ anyway (the
-   * breakpoints changed), the block stays interpreted.
+   * breakpoints changed), the block stays interpreted. WebAssembly blocks
+   * wait for a batch to fill (they run interpreted until then).
    */
   private promote(tb: TranslationBlock): void {
     const t0 = this.clock?.() ?? 0;
     const mem = this.cpu.mem;
+    if (this.pending.some((p) => p.tb === tb)) {
+      this.compilePending();
+      if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
+      return;
+    }
     const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit);
     const same = tr.insnEips.length === tb.insnEips.length && tr.insnEips.every((e, i) => e === tb.insnEips[i]) &&
       mem.codePhys(tr.start) === tb.physPc && this.secondPageSame(tb);
     if (same) {
-      const compiled = this.compileIr(tr.ir, tb.csBase, tb.eip, true);
-      const { exitDynamic, exitRetired } = exitTables(tr.ir.exits, compiled.extraExits);
-      tb.replaceCode(compiled.fn, exitDynamic, exitRetired, tr.ir.exits.length);
+      const options = this.emitOptions(tr.ir, tb.eip, true);
+      if (this.backend === 'wasm') {
+        this.pending.push({ tb, ir: tr.ir, options });
+        tb.coldRuns = WASM_WAIT_RUNS;
+        if (this.pending.length >= this.wasmBatch) this.compilePending();
+      } else {
+        const compiled = compileBlock(tr.ir, this.ctx, `tb_${hex(tb.csBase + tb.eip)}`, options);
+        this.codeBytes += compiled.source.length;
+        this.install(tb, tr.ir, compiled);
+      }
     }
     if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
+  }
+
+  /** Compiles the waiting blocks still valid into one WebAssembly module. */
+  private compilePending(): void {
+    const batch = this.pending.filter((p) => p.tb.valid);
+    this.pending = [];
+    if (batch.length === 0) return;
+    const code = compileWasmBlocks(batch.map((p) => ({ block: p.ir, options: p.options })), this.ctx);
+    batch.forEach((p, i) => {
+      this.codeBytes += code[i].bytes;
+      this.install(p.tb, p.ir, code[i]);
+    });
+  }
+
+  private install(tb: TranslationBlock, ir: IrBlock, code: { fn: BlockFunction; extraExits: Array<{ retired: number }> }): void {
+    const { exitDynamic, exitRetired } = exitTables(ir.exits, code.extraExits);
+    tb.replaceCode(code.fn, exitDynamic, exitRetired, ir.exits.length);
+    tb.coldRuns = 0;
+    this.compiledBlocks++;
   }
 }
 

@@ -1,6 +1,6 @@
 // Guest physical memory and the softmmu TLB.
 //
-// RAM is one ArrayBuffer seen through 8/16/32-bit views. Generated code
+// RAM is one range of the machine's arena (arena.ts) seen through 8/16/32-bit views. Generated code
 // reaches it directly after an inline TLB probe (backend-js/emit.ts): entry
 // i = (linear >>> 12) & TLB_MASK holds the page tag for reads (tR) and for
 // writes (tW) and the offset from linear to host index (tO). Anything the
@@ -8,6 +8,7 @@
 // page-crossing accesses, MMIO, and writes to pages holding translated code.
 import { TLB_BITS } from '../backend-js/index.js';
 import { Access, type PageWalker } from './paging.js';
+import { ARENA, createArena } from './arena.js';
 import { type WatchSpec } from './debug-regs.js';
 
 export const PAGE_SIZE = 4096;
@@ -21,15 +22,16 @@ export interface MmioRegion {
 }
 
 export class Memory {
-  readonly buffer: ArrayBuffer;
+  /** The arena: CPU state, TLB and RAM (arena.ts). */
+  readonly arena: WebAssembly.Memory;
   readonly m8: Uint8Array;
   readonly i8: Int8Array;
   readonly m16: Uint16Array;
   readonly i16: Int16Array;
   readonly m32: Int32Array;
-  readonly tR = new Int32Array(TLB_SIZE).fill(-1);
-  readonly tW = new Int32Array(TLB_SIZE).fill(-1);
-  readonly tO = new Int32Array(TLB_SIZE);
+  readonly tR: Int32Array;
+  readonly tW: Int32Array;
+  readonly tO: Int32Array;
   /** Per physical page: 1 when translated code was made from it. */
   readonly codePages: Uint8Array;
   private mmio: MmioRegion[] = [];
@@ -69,12 +71,16 @@ export class Memory {
   onCodeWrite: (phys: number, len: number) => boolean = () => false;
 
   constructor(readonly size: number) {
-    this.buffer = new ArrayBuffer(size);
-    this.m8 = new Uint8Array(this.buffer);
-    this.i8 = new Int8Array(this.buffer);
-    this.m16 = new Uint16Array(this.buffer);
-    this.i16 = new Int16Array(this.buffer);
-    this.m32 = new Int32Array(this.buffer);
+    this.arena = createArena(size);
+    const buf = this.arena.buffer;
+    this.m8 = new Uint8Array(buf, ARENA.ram, size);
+    this.i8 = new Int8Array(buf, ARENA.ram, size);
+    this.m16 = new Uint16Array(buf, ARENA.ram, size >> 1);
+    this.i16 = new Int16Array(buf, ARENA.ram, size >> 1);
+    this.m32 = new Int32Array(buf, ARENA.ram, size >> 2);
+    this.tR = new Int32Array(buf, ARENA.tlbR, TLB_SIZE).fill(-1);
+    this.tW = new Int32Array(buf, ARENA.tlbW, TLB_SIZE).fill(-1);
+    this.tO = new Int32Array(buf, ARENA.tlbO, TLB_SIZE);
     this.codePages = new Uint8Array(size / PAGE_SIZE);
   }
 

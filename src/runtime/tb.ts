@@ -9,7 +9,7 @@ export class TranslationBlock {
   /** Chained successors per exit (filled lazily for constant-target exits). */
   links: Array<TranslationBlock | null>;
   /**
-   * Runs left in the interpreter before the block is compiled to JavaScript
+   * Runs left in the interpreter before the block is compiled
    * (runtime/exec.ts, tiering); 0 once compiled, or for a block that stays
    * interpreted (one shortened by the icount budget).
    */

@@ -1,0 +1,349 @@
+// IR block -> the body of one WebAssembly function `() -> exitNumber`.
+//
+// The same contract as the JavaScript backend (backend-js/emit.ts): guest
+// registers (IR globals) live in wasm locals, loaded from the state array on
+// entry and written back at every exit and before anything that reads guest
+// state. The state array, the TLB, RAM and the icount words sit at fixed
+// addresses of one memory (the layout), so they are constants here.
+//
+// Where the JavaScript block writes registers back in a catch clause when a
+// guest fault is thrown, a wasm block writes back the registers written so
+// far before every call that can throw one (memory slow paths, helpers that
+// can fault): the same state, since the translator commits an instruction's
+// registers only after its last faultable op, and nothing runs between that
+// write-back and the throw. A fault thrown by an import unwinds the wasm
+// frames to the runtime like any JavaScript exception.
+import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode } from '../tcg-ir/index.js';
+import { allocateRegisters, TLB_MASK, type EmitOptions } from '../backend-js/index.js';
+import { Bytes, W, ValType, VOID } from './encode.js';
+
+/** Byte addresses in the memory of what blocks touch (runtime/arena.ts fixes them). */
+export interface WasmLayout {
+  /** The state array (int32 slots). */
+  state: number;
+  /** icount and the icount limit (two float64). */
+  ic: number;
+  /** [exit requested, watched address accessed] (two int32). */
+  ctl: number;
+  tlbR: number;
+  tlbW: number;
+  tlbO: number;
+  /** Guest physical address 0. */
+  ram: number;
+}
+
+/** Function imports a block calls, by name: the memory slow paths and helpers. */
+export interface ImportTable {
+  /** The function index of an import with `params` int32 parameters returning int32. */
+  index(module: 'r' | 'h', name: string, params: number): number;
+}
+
+export interface WasmBlock {
+  body: Bytes;
+  extraExits: Array<{ retired: number; eip: number }>;
+}
+
+export function emitWasmBlock(block: IrBlock, layout: WasmLayout, eipSlot: number, imports: ImportTable, options: EmitOptions = {}): WasmBlock {
+  return new Emitter(block, layout, eipSlot, imports, options).run();
+}
+
+const SCRATCH_P = 0, SCRATCH_I = 1, SMC = 2, PROD = 3; // PROD is the i64 local
+
+class Emitter {
+  private c = new Bytes();
+  private regs;
+  /** wasm local of each temp (globals and locals), -1 for none. */
+  private local: Int32Array;
+  private globals: number[] = [];
+  private written = new Set<number>();
+  private extraExits: Array<{ retired: number; eip: number }> = [];
+  private insnIndex = 0;
+  private insnEip = 0;
+  private storeSeen = false;
+  /** Labels not yet closed, innermost first. */
+  private open: number[] = [];
+  private loops = false;
+
+  constructor(private b: IrBlock, private L: WasmLayout, private eipSlot: number, private imports: ImportTable, private options: EmitOptions) {
+    this.regs = allocateRegisters(b);
+    this.local = new Int32Array(b.temps.length).fill(-1);
+  }
+
+  private isLoopExit(exitNo: number): boolean {
+    return this.options.selfLoopEip !== undefined && this.b.exits[exitNo].target === this.options.selfLoopEip;
+  }
+
+  run(): WasmBlock {
+    const b = this.b, c = this.c;
+    const used = new Set<number>();
+    for (const op of b.ops) {
+      for (const a of op.args) used.add(a);
+      if (op.out >= 0) used.add(op.out);
+      if (op.out2 >= 0) used.add(op.out2);
+    }
+    // Locals: 0-2 scratch i32 (page, TLB byte index, smc), 3 the i64 product, then globals, then registers.
+    let next = 4;
+    for (const t of [...used].sort((x, y) => x - y)) {
+      if (b.temps[t].kind === TempKind.Global) { this.globals.push(t); this.local[t] = next++; }
+    }
+    const regBase = next;
+    for (let t = 0; t < b.temps.length; t++) {
+      if (b.temps[t].kind === TempKind.Local && this.regs.of[t] >= 0) this.local[t] = regBase + this.regs.of[t];
+    }
+    const i32After = this.globals.length + this.regs.count;
+    const body = new Bytes();
+    body.u32(3).u32(3).byte(ValType.I32).u32(1).byte(ValType.I64).u32(i32After).byte(ValType.I32);
+
+    for (const t of this.globals) { this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.slot(t)); c.byte(W.LocalSet).u32(this.local[t]); }
+    const allWritten = new Set<number>();
+    for (const op of b.ops) {
+      if (op.out >= 0 && b.temps[op.out].kind === TempKind.Global) allWritten.add(op.out);
+      if (op.out2 >= 0 && b.temps[op.out2].kind === TempKind.Global) allWritten.add(op.out2);
+    }
+    this.loops = b.ops.some((o) => o.op === Op.Exit && this.isLoopExit(o.aux));
+    // In a block that loops, an earlier pass may have written any global: every write-back covers all of them.
+    if (this.loops) for (const t of allWritten) this.written.add(t);
+    if (this.loops) c.byte(W.Loop).byte(VOID);
+    this.open = b.ops.filter((o) => o.op === Op.Label).map((o) => o.aux);
+    for (let i = 0; i < this.open.length; i++) c.byte(W.Block).byte(VOID);
+    for (const op of b.ops) this.emitOp(op);
+    if (this.loops) c.byte(W.End);
+    c.byte(W.Unreachable).byte(W.End);
+    body.append(c);
+    const out = new Bytes().u32(body.length).append(body);
+    return { body: out, extraExits: this.extraExits };
+  }
+
+  private slot(t: number): number { return this.L.state + 4 * this.b.temps[t].value; }
+  /** The base address operand of an access to a fixed address (the offset carries the address). */
+  private stateAddr(): void { this.c.byte(W.I32Const).s32(0); }
+
+  private get(t: number): void {
+    const temp = this.b.temps[t];
+    if (temp.kind === TempKind.Const) this.c.byte(W.I32Const).s32(temp.value);
+    else this.c.byte(W.LocalGet).u32(this.local[t]);
+  }
+
+  private set(t: number): void { this.c.byte(W.LocalSet).u32(this.local[t]); }
+
+  private writeBack(): void {
+    for (const t of this.written) {
+      this.stateAddr();
+      this.c.byte(W.LocalGet).u32(this.local[t]).byte(W.I32Store).u32(2).u32(this.slot(t));
+    }
+  }
+
+  private reloadAll(): void {
+    for (const t of this.globals) {
+      this.stateAddr();
+      this.c.byte(W.I32Load).u32(2).u32(this.slot(t)).byte(W.LocalSet).u32(this.local[t]);
+    }
+  }
+
+  private noteWrite(t: number): void {
+    if (t >= 0 && this.b.temps[t].kind === TempKind.Global) this.written.add(t);
+  }
+
+  /** Pushes the i32 truth value of `a cond b`. */
+  private cond(cnd: Cond, a: number, b2: number): void {
+    const c = this.c;
+    this.get(a);
+    this.get(b2);
+    switch (cnd) {
+      case Cond.Eq: c.byte(W.I32Eq); break;
+      case Cond.Ne: c.byte(W.I32Ne); break;
+      case Cond.Lt: c.byte(W.I32LtS); break;
+      case Cond.Ge: c.byte(W.I32GeS); break;
+      case Cond.Le: c.byte(W.I32LeS); break;
+      case Cond.Gt: c.byte(W.I32GtS); break;
+      case Cond.Ltu: c.byte(W.I32LtU); break;
+      case Cond.Geu: c.byte(W.I32GeU); break;
+      case Cond.Leu: c.byte(W.I32LeU); break;
+      case Cond.Gtu: c.byte(W.I32GtU); break;
+      case Cond.TstEq: c.byte(W.I32And).byte(W.I32Eqz); break;
+      case Cond.TstNe: c.byte(W.I32And).byte(W.I32Const).s32(0).byte(W.I32Ne); break;
+    }
+  }
+
+  private binary(op: IrInsn, code: W): void {
+    this.get(op.args[0]);
+    this.get(op.args[1]);
+    this.c.byte(code);
+    this.set(op.out);
+  }
+
+  private emitOp(op: IrInsn): void {
+    const c = this.c, a = op.args;
+    switch (op.op) {
+      case Op.Mov: this.get(a[0]); this.set(op.out); break;
+      case Op.Add: this.binary(op, W.I32Add); break;
+      case Op.Sub: this.binary(op, W.I32Sub); break;
+      case Op.Mul: this.binary(op, W.I32Mul); break;
+      case Op.And: this.binary(op, W.I32And); break;
+      case Op.Or: this.binary(op, W.I32Or); break;
+      case Op.Xor: this.binary(op, W.I32Xor); break;
+      case Op.Shl: this.binary(op, W.I32Shl); break;
+      case Op.Shr: this.binary(op, W.I32ShrU); break;
+      case Op.Sar: this.binary(op, W.I32ShrS); break;
+      case Op.Rotl: this.binary(op, W.I32Rotl); break;
+      case Op.Rotr: this.binary(op, W.I32Rotr); break;
+      case Op.Neg: c.byte(W.I32Const).s32(0); this.get(a[0]); c.byte(W.I32Sub); this.set(op.out); break;
+      case Op.Not: this.get(a[0]); c.byte(W.I32Const).s32(-1).byte(W.I32Xor); this.set(op.out); break;
+      case Op.Ext8s: this.get(a[0]); c.byte(W.I32Extend8S); this.set(op.out); break;
+      case Op.Ext8u: this.get(a[0]); c.byte(W.I32Const).s32(255).byte(W.I32And); this.set(op.out); break;
+      case Op.Ext16s: this.get(a[0]); c.byte(W.I32Extend16S); this.set(op.out); break;
+      case Op.Ext16u: this.get(a[0]); c.byte(W.I32Const).s32(65535).byte(W.I32And); this.set(op.out); break;
+      case Op.Setcond: this.cond(op.cond, a[0], a[1]); this.set(op.out); break;
+      case Op.Movcond: this.get(a[2]); this.get(a[3]); this.cond(op.cond, a[0], a[1]); c.byte(W.Select); this.set(op.out); break;
+      case Op.Mulu2:
+      case Op.Muls2: {
+        const ext = op.op === Op.Mulu2 ? W.I64ExtendI32U : W.I64ExtendI32S;
+        this.get(a[0]); c.byte(ext); this.get(a[1]); c.byte(ext);
+        c.byte(W.I64Mul).byte(W.LocalTee).u32(PROD).byte(W.I32WrapI64); this.set(op.out);
+        c.byte(W.LocalGet).u32(PROD).byte(0x42).s32(32).byte(W.I64ShrU).byte(W.I32WrapI64); this.set(op.out2);
+        break;
+      }
+      case Op.Ld: this.emitLoad(op); break;
+      case Op.St: this.emitStore(op); break;
+      case Op.Call: this.emitCall(op); break;
+      case Op.Label:
+        if (this.open[0] !== op.aux) throw new Error('backend-wasm: labels must close in order');
+        this.open.shift();
+        c.byte(W.End);
+        break;
+      case Op.Br: c.byte(W.Br).u32(this.depth(op.aux)); break;
+      case Op.Brcond: this.cond(op.cond, a[0], a[1]); c.byte(W.BrIf).u32(this.depth(op.aux)); break;
+      case Op.Uncount: this.addIcount(-op.aux); break;
+      case Op.InsnStart:
+        this.insnIndex = op.aux;
+        this.insnEip = this.b.temps[a[0]].value;
+        if (this.storeSeen) this.leaveIf(() => c.byte(W.LocalGet).u32(SMC));
+        this.storeSeen = false;
+        if (this.options.watchChecks && op.aux > 0) this.leaveIf(() => { this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.L.ctl + 4); });
+        break;
+      case Op.Exit:
+        if (this.isLoopExit(op.aux)) this.emitLoopBack(op.aux);
+        this.writeBack();
+        c.byte(W.I32Const).s32(op.aux).byte(W.Return);
+        break;
+    }
+    this.noteWrite(op.out);
+    this.noteWrite(op.out2);
+  }
+
+  private depth(label: number): number {
+    const d = this.open.indexOf(label);
+    if (d < 0) throw new Error('backend-wasm: branch to a closed label');
+    return d;
+  }
+
+  /** ic[0] += n (a float64 in memory). */
+  private addIcount(n: number): void {
+    const c = this.c;
+    this.stateAddr();
+    this.stateAddr(); c.byte(W.F64Load).u32(3).u32(this.L.ic);
+    c.byte(W.F64Const).f64(Math.abs(n)).byte(n < 0 ? W.F64Sub : W.F64Add);
+    c.byte(W.F64Store).u32(3).u32(this.L.ic);
+  }
+
+  /** A self-loop exit: another pass if the icount budget has room for the longest one and no exit was requested. */
+  private emitLoopBack(exitNo: number): void {
+    const c = this.c, b = this.b;
+    const n = b.exits[exitNo].retired;
+    const most = Math.max(...b.exits.map((x) => x.retired));
+    this.stateAddr(); c.byte(W.F64Load).u32(3).u32(this.L.ic);
+    c.byte(W.F64Const).f64(n + most).byte(W.F64Add);
+    this.stateAddr(); c.byte(W.F64Load).u32(3).u32(this.L.ic + 8);
+    c.byte(W.F64Le);
+    this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.L.ctl).byte(W.I32Eqz).byte(W.I32And);
+    if (b.ops.some(mayWriteCode)) c.byte(W.LocalGet).u32(SMC).byte(W.I32Eqz).byte(W.I32And);
+    c.byte(W.If).byte(VOID);
+    this.addIcount(n);
+    c.byte(W.Br).u32(this.open.length + 1);
+    c.byte(W.End);
+  }
+
+  /** Leaves before the current instruction (an extra exit) when the pushed condition is non-zero. */
+  private leaveIf(condition: () => void): void {
+    const c = this.c;
+    const exitNo = this.b.exits.length + this.extraExits.length;
+    this.extraExits.push({ retired: this.insnIndex, eip: this.insnEip });
+    condition();
+    c.byte(W.If).byte(VOID);
+    this.writeBack();
+    this.stateAddr(); c.byte(W.I32Const).s32(this.insnEip).byte(W.I32Store).u32(2).u32(this.L.state + 4 * this.eipSlot);
+    c.byte(W.I32Const).s32(exitNo).byte(W.Return);
+    c.byte(W.End);
+  }
+
+  /** Pushes whether the TLB (tags at `tags`) maps the page of `addr` with `size`-aligned `addr`; leaves the entry's byte index in SCRATCH_I. */
+  private probe(addr: number, tags: number, size: number): void {
+    const c = this.c;
+    this.get(addr);
+    c.byte(W.I32Const).s32(12).byte(W.I32ShrU).byte(W.LocalTee).u32(SCRATCH_P);
+    c.byte(W.I32Const).s32(TLB_MASK).byte(W.I32And).byte(W.I32Const).s32(2).byte(W.I32Shl).byte(W.LocalTee).u32(SCRATCH_I);
+    c.byte(W.I32Load).u32(2).u32(tags).byte(W.LocalGet).u32(SCRATCH_P).byte(W.I32Eq);
+    if (size > 1) { this.get(addr); c.byte(W.I32Const).s32(size - 1).byte(W.I32And).byte(W.I32Eqz).byte(W.I32And); }
+  }
+
+  /** Pushes the RAM address (without the layout's RAM base, which goes into the access's offset) of `addr` through the TLB entry in SCRATCH_I. */
+  private hostAddr(addr: number): void {
+    this.get(addr);
+    this.c.byte(W.LocalGet).u32(SCRATCH_I).byte(W.I32Load).u32(2).u32(this.L.tlbO).byte(W.I32Add);
+  }
+
+  private emitLoad(op: IrInsn): void {
+    const c = this.c, size = memOpSize(op.aux), signed = memOpSigned(op.aux), addr = op.args[0];
+    this.probe(addr, this.L.tlbR, size);
+    c.byte(W.If).byte(ValType.I32);
+    this.hostAddr(addr);
+    const load = size === 1 ? (signed ? W.I32Load8S : W.I32Load8U) : size === 2 ? (signed ? W.I32Load16S : W.I32Load16U) : W.I32Load;
+    c.byte(load).u32(0).u32(this.L.ram);
+    c.byte(W.Else);
+    this.writeBack();
+    this.get(addr);
+    c.byte(W.I32Const).s32(this.insnIndex).byte(W.Call).u32(this.imports.index('r', `ld${size}`, 2));
+    if (signed) c.byte(size === 1 ? W.I32Extend8S : W.I32Extend16S);
+    c.byte(W.End);
+    this.set(op.out);
+  }
+
+  private emitStore(op: IrInsn): void {
+    const c = this.c, size = memOpSize(op.aux), [addr, value] = op.args;
+    this.storeSeen = true;
+    this.probe(addr, this.L.tlbW, size);
+    c.byte(W.If).byte(VOID);
+    this.hostAddr(addr);
+    this.get(value);
+    c.byte(size === 1 ? W.I32Store8 : size === 2 ? W.I32Store16 : W.I32Store).u32(0).u32(this.L.ram);
+    c.byte(W.Else);
+    this.writeBack();
+    this.get(addr);
+    this.get(value);
+    c.byte(W.I32Const).s32(this.insnIndex).byte(W.Call).u32(this.imports.index('r', `st${size}`, 3));
+    this.orIntoSmc();
+    c.byte(W.End);
+  }
+
+  /** smc |= (top of stack !== 0). */
+  private orIntoSmc(): void {
+    this.c.byte(W.I32Const).s32(0).byte(W.I32Ne).byte(W.LocalGet).u32(SMC).byte(W.I32Or).byte(W.LocalSet).u32(SMC);
+  }
+
+  private emitCall(op: IrInsn): void {
+    const c = this.c, h = op.helper!;
+    const writes = (h.flags & HelperFlags.WritesState) !== 0;
+    const reads = (h.flags & HelperFlags.ReadsState) !== 0;
+    const canFault = (h.flags & HelperFlags.CanFault) !== 0;
+    if (reads || writes || canFault) this.writeBack();
+    for (const t of op.args) this.get(t);
+    if (canFault) c.byte(W.I32Const).s32(this.insnIndex);
+    c.byte(W.Call).u32(this.imports.index('h', h.name, op.args.length + (canFault ? 1 : 0)));
+    if (h.flags & HelperFlags.CodeWrite) {
+      this.orIntoSmc();
+      this.storeSeen = true;
+    } else if (op.out >= 0) this.set(op.out);
+    else c.byte(W.Drop);
+    if (writes) this.reloadAll();
+  }
+}

@@ -1,0 +1,2 @@
+export { compileWasmBlocks, type WasmContext, type WasmCompiled } from './module.js';
+export { type WasmLayout } from './emit.js';
