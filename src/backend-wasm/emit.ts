@@ -28,6 +28,10 @@ export interface WasmLayout {
   tlbR: number;
   tlbW: number;
   tlbO: number;
+  /** The slot of the block running under the dispatcher (int32; dispatch.ts). */
+  cur: number;
+  /** The dispatcher's slot records (dispatch.ts). */
+  slots: number;
   /** Guest physical address 0. */
   ram: number;
 }

@@ -1,23 +1,27 @@
 // Everything generated code touches lives in one WebAssembly.Memory, at
 // fixed byte offsets: the CPU state array, the icount pair, the control
-// words, the softmmu TLB and guest RAM. JavaScript sees them as typed-array
+// words, the softmmu TLB, the dispatcher's block records and guest RAM. JavaScript sees them as typed-array
 // views on its buffer (nothing changes for the interpreter, the JavaScript
 // backend or the devices); WebAssembly blocks (backend-wasm) address them
 // as constants.
-import { type WasmLayout } from '../backend-wasm/index.js';
+import { type WasmLayout, SLOT_BYTES } from '../backend-wasm/index.js';
 import { TLB_BITS } from '../backend-js/index.js';
 
 const TLB_BYTES = (1 << TLB_BITS) * 4;
 const WASM_PAGE = 65536;
+/** Compiled blocks the dispatcher can chain (runtime/chain.ts); later ones run without it until the cache is flushed. */
+export const MAX_SLOTS = 32768;
 
 export const ARENA: WasmLayout = {
   state: 0, // room for 256 slots (frontend-x86/state.ts has S.SIZE; cpu.ts checks)
   ic: 1024,
   ctl: 1040,
+  cur: 1048,
   tlbR: 4096,
   tlbW: 4096 + TLB_BYTES,
   tlbO: 4096 + 2 * TLB_BYTES,
-  ram: WASM_PAGE,
+  slots: WASM_PAGE,
+  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES,
 };
 
 /** A memory for `ramBytes` of guest RAM after the header. */

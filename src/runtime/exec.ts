@@ -6,7 +6,8 @@ import { optimizeBlock, printBlock, type IrBlock } from '../tcg-ir/index.js';
 import { compileBlock, interpretBlock, canInterpret, type BlockFunction, type EmitOptions } from '../backend-js/index.js';
 import { compileWasmBlocks, type WasmContext } from '../backend-wasm/index.js';
 import { type Cpu } from './cpu.js';
-import { ARENA } from './arena.js';
+import { ARENA, MAX_SLOTS } from './arena.js';
+import { WasmChain } from './chain.js';
 import { Fault, FaultKind, VEC } from './fault.js';
 import { TbCache, TranslationBlock, blockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
@@ -79,6 +80,9 @@ export class Executor {
   private readonly jumpCache: Array<TranslationBlock | null> = new Array(JUMP_CACHE_MASK + 1).fill(null);
   private readonly ctx: WasmContext;
   private current: TranslationBlock | null = null;
+  /** Chaining of wasm blocks inside WebAssembly (chain.ts); while it runs, it knows the current block. */
+  private readonly chain: WasmChain;
+  private dispatching = false;
   private stopFlag = false;
   /** The icount the current run() stops at. */
   private limit = Infinity;
@@ -144,6 +148,8 @@ export class Executor {
       memory: mem.arena,
       layout: ARENA,
     };
+    this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS);
+    this.cache.onDrop = (tb) => this.chain.invalidate(tb);
     mem.onWatchHit = (kind, linear, tag) => {
       if (tag >= 0) this.pendingDr6 |= 1 << tag; // a guest data breakpoint: #DB after the instruction
       else if (this.watchHit === null) this.watchHit = { kind, linear };
@@ -152,7 +158,7 @@ export class Executor {
     };
     cpu.onDebugRegs = () => this.syncDebugRegs();
     mem.onCodeWrite = (phys, len) => {
-      const cur = this.current, page = phys >>> 12;
+      const cur = this.dispatching ? this.chain.running : this.current, page = phys >>> 12;
       // Blocks shortened by the icount budget are not cached, but may be running.
       const hit = this.cache.invalidateWrite(phys, len, cur) || (cur !== null && !cur.cached && cur.codeOverlaps(phys, len));
       // The page stays watched while blocks made from it are cached or running.
@@ -213,7 +219,11 @@ export class Executor {
    */
   private unlinkAcrossPages(): void {
     const l = this.crossLinks;
-    for (let i = 0; i < l.length; i += 2) (l[i] as TranslationBlock).links[l[i + 1] as number] = null;
+    for (let i = 0; i < l.length; i += 2) {
+      const tb = l[i] as TranslationBlock, e = l[i + 1] as number;
+      tb.links[e] = null;
+      this.chain.unlink(tb, e);
+    }
     l.length = 0;
   }
 
@@ -222,6 +232,7 @@ export class Executor {
     this.pending.length = 0;
     this.crossLinks.length = 0;
     this.cache.flush();
+    this.chain.flush();
     this.jumpCache.fill(null);
     this.cpu.mem.codePages.fill(0);
   }
@@ -308,6 +319,8 @@ export class Executor {
     const tracer = this.tracer;
     const bp = this.breakpoints.size !== 0;
     const guestBp = this.guest.code.size !== 0;
+    // Chaining inside wasm skips the per-block work of breakpoints and tracing.
+    const chained = !bp && !guestBp && trace === null && tracer === null;
     ic[1] = limit;
     this.current = null;
     let tb = this.lookup(firstMax);
@@ -324,8 +337,24 @@ export class Executor {
       this.current = tb;
       if (trace !== null) trace.write(`Trace: [${hex(tb.csBase)}:${hex(tb.eip)}] icount=${cpu.icount}`);
       if (tracer !== null) tracer.block(tb);
-      const e = tb.fn(s);
-      ic[0] += tb.exitRetired[e];
+      let e: number;
+      if (tb.slot >= 0 && chained) {
+        // Wasm blocks run on in WebAssembly while their links lead to wasm blocks (backend-wasm/dispatch.ts).
+        let r: number;
+        this.dispatching = true;
+        try {
+          r = this.chain.run(tb.slot);
+        } finally {
+          this.dispatching = false;
+          this.current = this.chain.running;
+        }
+        tb = this.current;
+        e = (r >>> 16) & 0x7fff;
+        if (r >= 0) ic[0] += tb.exitRetired[e];
+      } else {
+        e = tb.fn(s);
+        ic[0] += tb.exitRetired[e];
+      }
       if (cpu.exitRequest || ic[0] >= ic[1]) return;
       // A constant exit's link always fits; a computed exit's link remembers the last target, which fits if EIP and CS base match.
       let next = tb.links[e];
@@ -335,12 +364,15 @@ export class Executor {
         // A link to another linear page holds until mappings change (see unlinkAcrossPages).
         if (tb.valid && next.cached && next.pages.length === 1) {
           tb.links[e] = next;
+          this.chain.link(tb, e, next);
           if (((tb.csBase + tb.eip) >>> 12) !== ((next.csBase + next.eip) >>> 12)) {
             // A computed exit relinked again and again grows the list: past a bound, start it over.
             if (this.crossLinks.length >= MAX_CROSS_LINKS * 2) this.unlinkAcrossPages();
             this.crossLinks.push(tb, e);
           }
         }
+      } else if (next.slot >= 0 && tb.slot >= 0) {
+        this.chain.link(tb, e, next); // a link made before one of the two was compiled
       }
       tb = next;
     }
@@ -474,6 +506,7 @@ export class Executor {
     );
     if (cacheable) this.cache.add(tb);
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
+    if (!interpret && cacheable && source === '') this.chain.assign(tb);
     if (this.tracer) this.tracer.translated(tr.start, codeBytes(mem, tr.start, tr.end));
     for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);
     if (dbg) {
@@ -563,6 +596,7 @@ export class Executor {
     batch.forEach((p, i) => {
       this.codeBytes += code[i].bytes;
       this.install(p.tb, p.ir, code[i]);
+      this.chain.assign(p.tb);
     });
   }
 

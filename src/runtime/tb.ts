@@ -16,6 +16,8 @@ export class TranslationBlock {
   coldRuns = 0;
   /** In the cache (so on its pages' lists, invalidated by writes there); blocks shortened by the icount budget are not. */
   cached = false;
+  /** Its slot for chaining in WebAssembly (runtime/chain.ts), or -1. */
+  slot = -1;
 
   /** Cache key: physical address of the first instruction and translation mode (see blockKey). */
   readonly key: number;
@@ -93,6 +95,8 @@ export class TbCache {
   /** Per page with blocks: writes so far that touched none of them (see SPARSE_WRITE_LIMIT). */
   private misses = new Map<number, number>();
   translated = 0;
+  /** Called for each block dropped (invalidated, or flushed). */
+  onDrop: (tb: TranslationBlock) => void = () => {};
 
   get(key: number): TranslationBlock | undefined { return this.map.get(key); }
 
@@ -158,13 +162,17 @@ export class TbCache {
 
   private drop(tb: TranslationBlock): void {
     tb.valid = false;
+    this.onDrop(tb);
     if (this.map.get(tb.key) === tb) this.map.delete(tb.key);
   }
 
   hasPage(page: number): boolean { return this.byPage.has(page); }
 
   flush(): void {
-    for (const tb of this.map.values()) tb.valid = false;
+    for (const tb of this.map.values()) {
+      tb.valid = false;
+      this.onDrop(tb);
+    }
     this.map.clear();
     this.byPage.clear();
     this.misses.clear();

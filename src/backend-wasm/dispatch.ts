@@ -1,0 +1,84 @@
+// Block chaining inside WebAssembly: a loop that calls compiled blocks
+// through a table and follows their links without returning to JavaScript,
+// QEMU's direct block chaining by other means (wasm code cannot jump into
+// another function, but a call_indirect from one loop costs a few
+// nanoseconds, a JavaScript-to-wasm call several times that).
+//
+// Each compiled block has a slot: its entry in the function table and a
+// record in memory of SLOT_BYTES bytes at layout.slots + slot * SLOT_BYTES:
+//   word 0      its instruction count (SLOT_INVALID once invalidated)
+//   words 1-4   the slot its guest exit 0-3 is linked to, or -1
+//   words 5-8   instructions retired through exit 0-3
+// The runtime (runtime/chain.ts) keeps the records and links; only
+// constant-target exits are linked here, the rest go back to JavaScript.
+import { Bytes, W, ValType, VOID } from './encode.js';
+import { type WasmLayout } from './emit.js';
+
+export const SLOT_BYTES = 64;
+/** Exits per block with a record (later exits always return to JavaScript). */
+export const SLOT_EXITS = 4;
+/** The instruction count of an invalidated slot: no budget has room for it, so nothing chains into it. */
+export const SLOT_INVALID = 0x7fffffff;
+
+/**
+ * Runs the block in `slot` and the blocks its links lead to, until an exit
+ * without a link, an exit request (ctl[0]), the icount budget (ic[1]), or an
+ * exit numbered SLOT_EXITS or more. Returns the last block's slot | its exit
+ * << 16, with bit 31 set when that exit's instructions were already added to
+ * ic[0]. Writes each block's slot to layout.cur before running it.
+ */
+export type Dispatcher = (slot: number) => number;
+
+export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, layout: WasmLayout): Dispatcher {
+  const c = new Bytes();
+  const SLOT = 0, E = 1, REC = 2, NEXT = 3;
+  const zero = () => c.byte(W.I32Const).s32(0);
+  const ic0 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic); };
+  const ic1 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic + 8); };
+  const packed = (accounted: boolean) => {
+    c.byte(W.LocalGet).u32(E).byte(W.I32Const).s32(16).byte(W.I32Shl).byte(W.LocalGet).u32(SLOT).byte(W.I32Or);
+    if (accounted) c.byte(W.I32Const).s32(-0x80000000).byte(W.I32Or);
+  };
+  c.byte(W.Loop).byte(VOID);
+  zero(); c.byte(W.LocalGet).u32(SLOT).byte(W.I32Store).u32(2).u32(layout.cur);
+  c.byte(W.LocalGet).u32(SLOT).byte(W.CallIndirect).u32(0).u32(0).byte(W.LocalSet).u32(E);
+  // An exit without a record: back to JavaScript, which adds its instructions.
+  c.byte(W.LocalGet).u32(E).byte(W.I32Const).s32(SLOT_EXITS).byte(W.I32GeU).byte(W.If).byte(VOID);
+  packed(false); c.byte(W.Return).byte(W.End);
+  // REC = the byte offset of this exit's link word; ic[0] += retired.
+  c.byte(W.LocalGet).u32(SLOT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul);
+  c.byte(W.LocalGet).u32(E).byte(W.I32Const).s32(2).byte(W.I32Shl).byte(W.I32Add).byte(W.LocalSet).u32(REC);
+  zero(); ic0(); c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4 * (1 + SLOT_EXITS));
+  c.byte(W.F64ConvertI32S).byte(W.F64Add).byte(W.F64Store).u32(3).u32(layout.ic);
+  // Leave on an exit request or when the budget is spent.
+  zero(); c.byte(W.I32Load).u32(2).u32(layout.ctl);
+  ic0(); ic1(); c.byte(W.F64Ge).byte(W.I32Or).byte(W.If).byte(VOID);
+  packed(true); c.byte(W.Return).byte(W.End);
+  // The link: none, or a block the budget has no room for (an invalidated one has none), goes back to JavaScript.
+  c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4).byte(W.LocalTee).u32(NEXT);
+  c.byte(W.I32Const).s32(0).byte(W.I32LtS).byte(W.If).byte(VOID);
+  packed(true); c.byte(W.Return).byte(W.End);
+  ic1(); ic0(); c.byte(W.F64Sub);
+  c.byte(W.LocalGet).u32(NEXT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots);
+  c.byte(W.F64ConvertI32S).byte(W.F64Lt).byte(W.If).byte(VOID);
+  packed(true); c.byte(W.Return).byte(W.End);
+  c.byte(W.LocalGet).u32(NEXT).byte(W.LocalSet).u32(SLOT);
+  c.byte(W.Br).u32(0);
+  c.byte(W.End).byte(W.Unreachable).byte(W.End);
+
+  const body = new Bytes().u32(1).u32(3).byte(ValType.I32).append(c);
+  const m = new Bytes();
+  m.byte(0x00).byte(0x61).byte(0x73).byte(0x6d).byte(1).byte(0).byte(0).byte(0);
+  // Type 0: a block () -> i32; type 1: the dispatcher (i32) -> i32.
+  m.section(1, new Bytes().u32(2).byte(0x60).u32(0).u32(1).byte(ValType.I32).byte(0x60).u32(1).byte(ValType.I32).u32(1).byte(ValType.I32));
+  const pages = memory.buffer.byteLength / 65536;
+  const imp = new Bytes().u32(2);
+  imp.name('m').name('memory').byte(0x02).byte(0x01).u32(pages).u32(pages);
+  imp.name('m').name('table').byte(0x01).byte(0x70).byte(0x00).u32(table.length);
+  m.section(2, imp);
+  m.section(3, new Bytes().u32(1).u32(1));
+  m.section(7, new Bytes().u32(1).name('run').byte(0x00).u32(0));
+  m.section(10, new Bytes().u32(1).u32(body.length).append(body));
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), { m: { memory, table } });
+  return instance.exports.run as unknown as Dispatcher;
+}

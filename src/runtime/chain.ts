@@ -1,0 +1,68 @@
+// The runtime's side of chaining compiled blocks inside WebAssembly
+// (backend-wasm/dispatch.ts): gives each wasm block a slot (its table entry
+// and memory record), mirrors the executor's links between wasm blocks into
+// the records, and marks a slot dead when its block is invalidated. A slot
+// is never reused before flush(), so a stale link can only lead to a dead
+// slot, which the dispatcher never enters.
+import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID } from '../backend-wasm/index.js';
+import { type TranslationBlock } from './tb.js';
+
+const WORDS = SLOT_BYTES / 4;
+
+export class WasmChain {
+  readonly run: Dispatcher;
+  private readonly table: WebAssembly.Table;
+  private readonly words: Int32Array;
+  private readonly cur: Int32Array;
+  private blocks: TranslationBlock[] = [];
+
+  constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number) {
+    this.table = new WebAssembly.Table({ element: 'anyfunc', initial: maxSlots, maximum: maxSlots });
+    this.words = new Int32Array(memory.buffer, layout.slots, maxSlots * WORDS);
+    this.cur = new Int32Array(memory.buffer, layout.cur, 1);
+    this.run = createDispatcher(memory, this.table, layout);
+  }
+
+  /** Gives a block just compiled to wasm a slot (none when all are taken: it then runs without chaining). */
+  assign(tb: TranslationBlock): void {
+    const slot = this.blocks.length;
+    if (slot >= this.maxSlots) return;
+    this.blocks.push(tb);
+    this.table.set(slot, tb.fn as unknown as () => number);
+    tb.slot = slot;
+    const w = slot * WORDS;
+    this.words[w] = tb.insnCount;
+    for (let e = 0; e < SLOT_EXITS; e++) {
+      this.words[w + 1 + e] = -1;
+      this.words[w + 1 + SLOT_EXITS + e] = e < tb.exitRetired.length ? tb.exitRetired[e] : 0;
+    }
+  }
+
+  /** Mirrors a link of the executor's (a constant exit of one wasm block to another). */
+  link(from: TranslationBlock, exit: number, to: TranslationBlock): void {
+    if (from.slot >= 0 && to.slot >= 0 && exit < SLOT_EXITS && from.exitDynamic[exit] === 0) this.words[from.slot * WORDS + 1 + exit] = to.slot;
+  }
+
+  unlink(from: TranslationBlock, exit: number): void {
+    if (from.slot >= 0 && exit < SLOT_EXITS) this.words[from.slot * WORDS + 1 + exit] = -1;
+  }
+
+  invalidate(tb: TranslationBlock): void {
+    if (tb.slot >= 0) this.words[tb.slot * WORDS] = SLOT_INVALID;
+  }
+
+  /** The block in a slot (after the dispatcher returned or threw: the last one it ran). */
+  block(slot: number): TranslationBlock { return this.blocks[slot]; }
+
+  /** The block the dispatcher is running (or ran last). */
+  get running(): TranslationBlock { return this.blocks[this.cur[0]]; }
+
+  /** Forgets every slot (the translation cache was flushed). */
+  flush(): void {
+    for (let slot = 0; slot < this.blocks.length; slot++) {
+      this.table.set(slot, null);
+      this.blocks[slot].slot = -1;
+    }
+    this.blocks = [];
+  }
+}
