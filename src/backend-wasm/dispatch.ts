@@ -7,10 +7,13 @@
 // Each compiled block has a slot: its entry in the function table and a
 // record in memory of SLOT_BYTES bytes at layout.slots + slot * SLOT_BYTES:
 //   word 0      its instruction count (SLOT_INVALID once invalidated)
-//   words 1-4   the slot its guest exit 0-3 is linked to, or -1
-//   words 5-8   instructions retired through exit 0-3
-// The runtime (runtime/chain.ts) keeps the records and links; only
-// constant-target exits are linked here, the rest go back to JavaScript.
+//   words 1-2   the EIP and CS base it was translated for
+//   word 3      bit e set when exit e's target is computed at run time
+//   words 4-7   the slot exit 0-3 is linked to, or -1
+//   words 8-11  instructions retired through exit 0-3
+// The runtime (runtime/chain.ts) keeps the records and links. A link from a
+// computed exit is followed only when EIP and the CS base are those of the
+// block it leads to, as in the executor's loop.
 import { Bytes, W, ValType, VOID } from './encode.js';
 import { type WasmLayout } from './emit.js';
 
@@ -19,6 +22,8 @@ export const SLOT_BYTES = 64;
 export const SLOT_EXITS = 4;
 /** The instruction count of an invalidated slot: no budget has room for it, so nothing chains into it. */
 export const SLOT_INVALID = 0x7fffffff;
+/** Word offsets in a record. */
+export const enum SlotWord { Insns = 0, Eip = 1, CsBase = 2, Dynamic = 3, Links = 4, Retired = 8 }
 
 /**
  * Runs the block in `slot` and the blocks its links lead to, until an exit
@@ -29,7 +34,7 @@ export const SLOT_INVALID = 0x7fffffff;
  */
 export type Dispatcher = (slot: number) => number;
 
-export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, layout: WasmLayout): Dispatcher {
+export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, layout: WasmLayout, eipSlot: number, csBaseSlot: number): Dispatcher {
   const c = new Bytes();
   const SLOT = 0, E = 1, REC = 2, NEXT = 3;
   const zero = () => c.byte(W.I32Const).s32(0);
@@ -48,16 +53,27 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   // REC = the byte offset of this exit's link word; ic[0] += retired.
   c.byte(W.LocalGet).u32(SLOT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul);
   c.byte(W.LocalGet).u32(E).byte(W.I32Const).s32(2).byte(W.I32Shl).byte(W.I32Add).byte(W.LocalSet).u32(REC);
-  zero(); ic0(); c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4 * (1 + SLOT_EXITS));
+  zero(); ic0(); c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Retired);
   c.byte(W.F64ConvertI32S).byte(W.F64Add).byte(W.F64Store).u32(3).u32(layout.ic);
   // Leave on an exit request or when the budget is spent.
   zero(); c.byte(W.I32Load).u32(2).u32(layout.ctl);
   ic0(); ic1(); c.byte(W.F64Ge).byte(W.I32Or).byte(W.If).byte(VOID);
   packed(true); c.byte(W.Return).byte(W.End);
   // The link: none, or a block the budget has no room for (an invalidated one has none), goes back to JavaScript.
-  c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4).byte(W.LocalTee).u32(NEXT);
+  c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Links).byte(W.LocalTee).u32(NEXT);
   c.byte(W.I32Const).s32(0).byte(W.I32LtS).byte(W.If).byte(VOID);
   packed(true); c.byte(W.Return).byte(W.End);
+  // A computed exit: the link holds if EIP and the CS base are the next block's.
+  const nextWord = (w: SlotWord) => {
+    c.byte(W.LocalGet).u32(NEXT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots + 4 * w);
+  };
+  const stateWord = (slot: number) => { zero(); c.byte(W.I32Load).u32(2).u32(layout.state + 4 * slot); };
+  c.byte(W.LocalGet).u32(SLOT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Dynamic);
+  c.byte(W.LocalGet).u32(E).byte(W.I32ShrU).byte(W.I32Const).s32(1).byte(W.I32And).byte(W.If).byte(VOID);
+  stateWord(eipSlot); nextWord(SlotWord.Eip); c.byte(W.I32Ne);
+  stateWord(csBaseSlot); nextWord(SlotWord.CsBase); c.byte(W.I32Ne).byte(W.I32Or);
+  c.byte(W.If).byte(VOID); packed(true); c.byte(W.Return).byte(W.End);
+  c.byte(W.End);
   ic1(); ic0(); c.byte(W.F64Sub);
   c.byte(W.LocalGet).u32(NEXT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots);
   c.byte(W.F64ConvertI32S).byte(W.F64Lt).byte(W.If).byte(VOID);

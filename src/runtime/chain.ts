@@ -1,10 +1,11 @@
 // The runtime's side of chaining compiled blocks inside WebAssembly
 // (backend-wasm/dispatch.ts): gives each wasm block a slot (its table entry
 // and memory record), mirrors the executor's links between wasm blocks into
-// the records, and marks a slot dead when its block is invalidated. A slot
+// the records (a computed exit's link too: the dispatcher checks EIP and the
+// CS base before following it), and marks a slot dead when its block is invalidated. A slot
 // is never reused before flush(), so a stale link can only lead to a dead
 // slot, which the dispatcher never enters.
-import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID } from '../backend-wasm/index.js';
+import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID, SlotWord } from '../backend-wasm/index.js';
 import { type TranslationBlock } from './tb.js';
 
 const WORDS = SLOT_BYTES / 4;
@@ -16,11 +17,11 @@ export class WasmChain {
   private readonly cur: Int32Array;
   private blocks: TranslationBlock[] = [];
 
-  constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number) {
+  constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number, eipSlot: number, csBaseSlot: number) {
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: maxSlots, maximum: maxSlots });
     this.words = new Int32Array(memory.buffer, layout.slots, maxSlots * WORDS);
     this.cur = new Int32Array(memory.buffer, layout.cur, 1);
-    this.run = createDispatcher(memory, this.table, layout);
+    this.run = createDispatcher(memory, this.table, layout, eipSlot, csBaseSlot);
   }
 
   /** Gives a block just compiled to wasm a slot (none when all are taken: it then runs without chaining). */
@@ -30,25 +31,30 @@ export class WasmChain {
     this.blocks.push(tb);
     this.table.set(slot, tb.fn as unknown as () => number);
     tb.slot = slot;
-    const w = slot * WORDS;
-    this.words[w] = tb.insnCount;
+    const w = slot * WORDS, words = this.words;
+    words[w + SlotWord.Insns] = tb.insnCount;
+    words[w + SlotWord.Eip] = tb.eip;
+    words[w + SlotWord.CsBase] = tb.csBase;
+    let dynamic = 0;
     for (let e = 0; e < SLOT_EXITS; e++) {
-      this.words[w + 1 + e] = -1;
-      this.words[w + 1 + SLOT_EXITS + e] = e < tb.exitRetired.length ? tb.exitRetired[e] : 0;
+      words[w + SlotWord.Links + e] = -1;
+      words[w + SlotWord.Retired + e] = e < tb.exitRetired.length ? tb.exitRetired[e] : 0;
+      if (e < tb.exitDynamic.length && tb.exitDynamic[e] !== 0) dynamic |= 1 << e;
     }
+    words[w + SlotWord.Dynamic] = dynamic;
   }
 
-  /** Mirrors a link of the executor's (a constant exit of one wasm block to another). */
+  /** Mirrors a link of the executor's from one wasm block to another. */
   link(from: TranslationBlock, exit: number, to: TranslationBlock): void {
-    if (from.slot >= 0 && to.slot >= 0 && exit < SLOT_EXITS && from.exitDynamic[exit] === 0) this.words[from.slot * WORDS + 1 + exit] = to.slot;
+    if (from.slot >= 0 && to.slot >= 0 && exit < SLOT_EXITS) this.words[from.slot * WORDS + SlotWord.Links + exit] = to.slot;
   }
 
   unlink(from: TranslationBlock, exit: number): void {
-    if (from.slot >= 0 && exit < SLOT_EXITS) this.words[from.slot * WORDS + 1 + exit] = -1;
+    if (from.slot >= 0 && exit < SLOT_EXITS) this.words[from.slot * WORDS + SlotWord.Links + exit] = -1;
   }
 
   invalidate(tb: TranslationBlock): void {
-    if (tb.slot >= 0) this.words[tb.slot * WORDS] = SLOT_INVALID;
+    if (tb.slot >= 0) this.words[tb.slot * WORDS + SlotWord.Insns] = SLOT_INVALID;
   }
 
   /** The block in a slot (after the dispatcher returned or threw: the last one it ran). */

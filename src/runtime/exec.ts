@@ -21,7 +21,7 @@ const MAX_CACHED_BLOCKS = 32768;
 /** Links to other pages remembered before they are all undone (see Executor.unlinkAcrossPages). */
 const MAX_CROSS_LINKS = 1 << 16;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
-export const DEFAULT_JIT_THRESHOLD = 1000;
+export const DEFAULT_JIT_THRESHOLD = 100;
 /** Runs of a block waiting for its batch after which the batch is compiled anyway (a hot loop should not wait). */
 const WASM_WAIT_RUNS = 100;
 
@@ -148,7 +148,7 @@ export class Executor {
       memory: mem.arena,
       layout: ARENA,
     };
-    this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS);
+    this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS, S.EIP, S.BASE + 1);
     this.cache.onDrop = (tb) => this.chain.invalidate(tb);
     mem.onWatchHit = (kind, linear, tag) => {
       if (tag >= 0) this.pendingDr6 |= 1 << tag; // a guest data breakpoint: #DB after the instruction
