@@ -10,39 +10,41 @@
 // breaks the rule keeps one variable per local, all starting at zero): the
 // range from a temp's first to its last appearance, in op order, covers
 // every path between a write and a read of it.
-import { type IrBlock, TempKind, readsBeforeWrite } from '../tcg-ir/index.js';
+import { type IrBlock, TempKind, readsBeforeWrite, Scratch } from '../tcg-ir/index.js';
 
 export interface Registers {
   /** Per temp: its variable number, or -1 (not a local, or unused). */
-  of: Int32Array;
+  of: number[];
   /** Variables used. */
   count: number;
 }
 
+const firstScratch = new Scratch(), lastScratch = new Scratch();
+
 export function allocateRegisters(block: IrBlock): Registers {
-  const n = block.temps.length;
-  const first = new Int32Array(n).fill(-1);
-  const last = new Int32Array(n);
+  const n = block.temps.length, temps = block.temps, ops = block.ops;
+  const first = firstScratch.take(n, -1);
+  const last = lastScratch.take(n);
+  // Locals in the order they first appear (the linear scan's order).
+  const order: number[] = [];
   const note = (t: number, i: number) => {
-    if (t < 0 || block.temps[t].kind !== TempKind.Local) return;
-    if (first[t] < 0) first[t] = i;
+    if (t < 0 || temps[t].kind !== TempKind.Local) return;
+    if (first[t] < 0) { first[t] = i; order.push(t); }
     last[t] = i;
   };
-  block.ops.forEach((o, i) => {
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i];
     for (const a of o.args) note(a, i);
     note(o.out, i);
     note(o.out2, i);
-  });
-  const of = new Int32Array(n).fill(-1);
+  }
+  const of: number[] = new Array<number>(n).fill(-1);
   if (readsBeforeWrite(block).length !== 0) {
     let count = 0;
     for (let t = 0; t < n; t++) if (first[t] >= 0) of[t] = count++;
     return { of, count };
   }
-  // Linear scan: temps by first appearance; a variable is free again once its temp's last appearance is behind.
-  const order: number[] = [];
-  for (let t = 0; t < n; t++) if (first[t] >= 0) order.push(t);
-  order.sort((x, y) => first[x] - first[y]);
+  // Linear scan: a variable is free again once its temp's last appearance is behind.
   const busyUntil: number[] = []; // per variable: the last op of the temp holding it
   const free: number[] = [];
   for (const t of order) {

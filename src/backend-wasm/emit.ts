@@ -43,23 +43,30 @@ export interface ImportTable {
 }
 
 export interface WasmBlock {
-  body: Bytes;
+  /** Bytes the function's entry took in `out` (its size, locals and code). */
+  bytes: number;
   extraExits: Array<{ retired: number; eip: number }>;
 }
 
-export function emitWasmBlock(block: IrBlock, layout: WasmLayout, eipSlot: number, imports: ImportTable, options: EmitOptions = {}): WasmBlock {
-  return new Emitter(block, layout, eipSlot, imports, options).run();
+/** Appends the block's entry of a code section (its size, then its body) to `out`. */
+export function emitWasmBlock(block: IrBlock, layout: WasmLayout, eipSlot: number, imports: ImportTable, out: Bytes, options: EmitOptions = {}): WasmBlock {
+  const start = out.length;
+  const size = out.reserveU32();
+  const extraExits = new Emitter(block, layout, eipSlot, imports, options, out).run();
+  out.patchU32(size, out.length - size - 5);
+  return { bytes: out.length - start, extraExits };
 }
 
 const SCRATCH_P = 0, SCRATCH_I = 1, SMC = 2, PROD = 3; // PROD is the i64 local
 
 class Emitter {
-  private c = new Bytes();
   private regs;
   /** wasm local of each temp (globals and locals), -1 for none. */
-  private local: Int32Array;
+  private local: number[];
   private globals: number[] = [];
-  private written = new Set<number>();
+  /** Globals written so far, in order, and a mark per temp. */
+  private written: number[] = [];
+  private isWritten: number[];
   private extraExits: Array<{ retired: number; eip: number }> = [];
   private insnIndex = 0;
   private insnEip = 0;
@@ -68,54 +75,51 @@ class Emitter {
   private open: number[] = [];
   private loops = false;
 
-  constructor(private b: IrBlock, private L: WasmLayout, private eipSlot: number, private imports: ImportTable, private options: EmitOptions) {
+  constructor(private b: IrBlock, private L: WasmLayout, private eipSlot: number, private imports: ImportTable, private options: EmitOptions, private c: Bytes) {
     this.regs = allocateRegisters(b);
-    this.local = new Int32Array(b.temps.length).fill(-1);
+    this.local = new Array<number>(b.temps.length).fill(-1);
+    this.isWritten = new Array<number>(b.temps.length).fill(0);
   }
 
   private isLoopExit(exitNo: number): boolean {
     return this.options.selfLoopEip !== undefined && this.b.exits[exitNo].target === this.options.selfLoopEip;
   }
 
-  run(): WasmBlock {
-    const b = this.b, c = this.c;
-    const used = new Set<number>();
+  run(): Array<{ retired: number; eip: number }> {
+    const b = this.b, c = this.c, n = b.temps.length;
+    const used = new Array<number>(n).fill(0);
     for (const op of b.ops) {
-      for (const a of op.args) used.add(a);
-      if (op.out >= 0) used.add(op.out);
-      if (op.out2 >= 0) used.add(op.out2);
+      for (const a of op.args) used[a] = 1;
+      if (op.out >= 0) used[op.out] = 1;
+      if (op.out2 >= 0) used[op.out2] = 1;
     }
     // Locals: 0-2 scratch i32 (page, TLB byte index, smc), 3 the i64 product, then globals, then registers.
     let next = 4;
-    for (const t of [...used].sort((x, y) => x - y)) {
-      if (b.temps[t].kind === TempKind.Global) { this.globals.push(t); this.local[t] = next++; }
+    for (let t = 0; t < n; t++) {
+      if (used[t] && b.temps[t].kind === TempKind.Global) { this.globals.push(t); this.local[t] = next++; }
     }
     const regBase = next;
-    for (let t = 0; t < b.temps.length; t++) {
+    for (let t = 0; t < n; t++) {
       if (b.temps[t].kind === TempKind.Local && this.regs.of[t] >= 0) this.local[t] = regBase + this.regs.of[t];
     }
-    const i32After = this.globals.length + this.regs.count;
-    const body = new Bytes();
-    body.u32(3).u32(3).byte(ValType.I32).u32(1).byte(ValType.I64).u32(i32After).byte(ValType.I32);
+    c.u32(3).u32(3).byte(ValType.I32).u32(1).byte(ValType.I64).u32(this.globals.length + this.regs.count).byte(ValType.I32);
 
     for (const t of this.globals) { this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.slot(t)); c.byte(W.LocalSet).u32(this.local[t]); }
-    const allWritten = new Set<number>();
-    for (const op of b.ops) {
-      if (op.out >= 0 && b.temps[op.out].kind === TempKind.Global) allWritten.add(op.out);
-      if (op.out2 >= 0 && b.temps[op.out2].kind === TempKind.Global) allWritten.add(op.out2);
-    }
     this.loops = b.ops.some((o) => o.op === Op.Exit && this.isLoopExit(o.aux));
     // In a block that loops, an earlier pass may have written any global: every write-back covers all of them.
-    if (this.loops) for (const t of allWritten) this.written.add(t);
+    if (this.loops) {
+      for (const op of b.ops) {
+        this.noteWrite(op.out);
+        this.noteWrite(op.out2);
+      }
+    }
     if (this.loops) c.byte(W.Loop).byte(VOID);
     this.open = b.ops.filter((o) => o.op === Op.Label).map((o) => o.aux);
     for (let i = 0; i < this.open.length; i++) c.byte(W.Block).byte(VOID);
     for (const op of b.ops) this.emitOp(op);
     if (this.loops) c.byte(W.End);
     c.byte(W.Unreachable).byte(W.End);
-    body.append(c);
-    const out = new Bytes().u32(body.length).append(body);
-    return { body: out, extraExits: this.extraExits };
+    return this.extraExits;
   }
 
   private slot(t: number): number { return this.L.state + 4 * this.b.temps[t].value; }
@@ -145,7 +149,10 @@ class Emitter {
   }
 
   private noteWrite(t: number): void {
-    if (t >= 0 && this.b.temps[t].kind === TempKind.Global) this.written.add(t);
+    if (t >= 0 && this.isWritten[t] === 0 && this.b.temps[t].kind === TempKind.Global) {
+      this.isWritten[t] = 1;
+      this.written.push(t);
+    }
   }
 
   /** Pushes the i32 truth value of `a cond b`. */

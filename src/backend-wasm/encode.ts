@@ -26,17 +26,23 @@ export const VOID = 0x40;
 
 /** A growing byte buffer. */
 export class Bytes {
-  private buf = new Uint8Array(256);
+  constructor(capacity = 64) { this.buf = new Uint8Array(capacity); }
+
+  private buf: Uint8Array;
   length = 0;
 
   byte(b: number): this {
-    if (this.length === this.buf.length) {
-      const bigger = new Uint8Array(this.buf.length * 2);
-      bigger.set(this.buf);
-      this.buf = bigger;
-    }
+    if (this.length === this.buf.length) this.grow(1);
     this.buf[this.length++] = b;
     return this;
+  }
+
+  private grow(more: number): void {
+    let size = this.buf.length * 2;
+    while (size < this.length + more) size *= 2;
+    const bigger = new Uint8Array(size);
+    bigger.set(this.buf.subarray(0, this.length));
+    this.buf = bigger;
   }
 
   /** An unsigned LEB128 number (below 2^32). */
@@ -48,6 +54,17 @@ export class Bytes {
       this.byte(n !== 0 ? b | 0x80 : b);
     } while (n !== 0);
     return this;
+  }
+
+  /** Room for an unsigned number written later by patchU32 (five bytes: LEB128 allows padding). */
+  reserveU32(): number {
+    const at = this.length;
+    for (let i = 0; i < 5; i++) this.byte(0);
+    return at;
+  }
+
+  patchU32(at: number, n: number): void {
+    for (let i = 0; i < 5; i++, n >>>= 7) this.buf[at + i] = (n & 0x7f) | (i < 4 ? 0x80 : 0);
   }
 
   /** A signed LEB128 number (an int32). */
@@ -76,7 +93,9 @@ export class Bytes {
   }
 
   append(other: Bytes): this {
-    for (let i = 0; i < other.length; i++) this.byte(other.buf[i]);
+    if (this.length + other.length > this.buf.length) this.grow(other.length);
+    this.buf.set(other.buf.subarray(0, other.length), this.length);
+    this.length += other.length;
     return this;
   }
 

@@ -23,11 +23,13 @@ export interface WasmCompiled {
 
 export function compileWasmBlocks(items: Array<{ block: IrBlock; options?: EmitOptions }>, ctx: WasmContext): WasmCompiled[] {
   const imports = new Imports(ctx);
+  // The code section first (emitting finds the imports), then the module around it.
+  const code = new Bytes(items.length * 2048).u32(items.length);
   const blocks = items.map(({ block, options }) => {
     if (block.ops.some((o) => o.op === Op.Uncount) && !ctx.ic) throw new Error('backend-wasm: uncount needs ctx.ic');
-    return emitWasmBlock(block, ctx.layout, ctx.eipSlot, imports, options);
+    return emitWasmBlock(block, ctx.layout, ctx.eipSlot, imports, code, options);
   });
-  const m = new Bytes();
+  const m = new Bytes(code.length + 256 + 32 * (imports.list.length + blocks.length));
   m.byte(0x00).byte(0x61).byte(0x73).byte(0x6d).byte(1).byte(0).byte(0).byte(0);
   // Types: 0 is a block `() -> i32`; k + 1 is an import with k int32 parameters.
   const maxParams = Math.max(0, ...imports.list.map((x) => x.params));
@@ -50,11 +52,9 @@ export function compileWasmBlocks(items: Array<{ block: IrBlock; options?: EmitO
   const exports = new Bytes().u32(blocks.length);
   for (let i = 0; i < blocks.length; i++) exports.name(`b${i}`).byte(0x00).u32(imports.list.length + i);
   m.section(7, exports);
-  const code = new Bytes().u32(blocks.length);
-  for (const b of blocks) code.append(b.body);
   m.section(10, code);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), imports.object());
-  return blocks.map((b, i) => ({ fn: instance.exports[`b${i}`] as unknown as BlockFunction, extraExits: b.extraExits, bytes: b.body.length }));
+  return blocks.map((b, i) => ({ fn: instance.exports[`b${i}`] as unknown as BlockFunction, extraExits: b.extraExits, bytes: b.bytes }));
 }
 
 class Imports implements ImportTable {

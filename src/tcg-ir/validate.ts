@@ -3,6 +3,7 @@
 import { type IrBlock, TempKind } from './ir.js';
 import { Op, isBinary } from './ops.js';
 import { mayFault } from './effects.js';
+import { Scratch } from './scratch.js';
 
 const ARITY: Partial<Record<Op, number>> = {
   [Op.Mov]: 1, [Op.Setcond]: 2, [Op.Movcond]: 4, [Op.Mulu2]: 2, [Op.Muls2]: 2,
@@ -12,48 +13,54 @@ const ARITY: Partial<Record<Op, number>> = {
 export function validateBlock(block: IrBlock): string[] {
   const problems: string[] = [];
   const labelPos = new Map<number, number>();
-  block.ops.forEach((insn, i) => {
+  const ops = block.ops, temps = block.temps;
+  for (let i = 0; i < ops.length; i++) {
+    const insn = ops[i];
     if (insn.op === Op.Label) {
       if (labelPos.has(insn.aux)) problems.push(`op ${i}: label L${insn.aux} defined twice`);
       labelPos.set(insn.aux, i);
     }
-  });
-  let globalWrittenInInsn = '';
-  block.ops.forEach((insn, i) => {
-    const where = `op ${i}`;
+  }
+  // Every block translated is checked: no allocation per op unless a problem is found.
+  let globalWrittenInInsn = -1;
+  for (let i = 0; i < ops.length; i++) {
+    const insn = ops[i];
+    const problem = (text: string) => problems.push(`op ${i}: ${text}`);
     const arity = isBinary(insn.op) ? 2 : insn.op >= Op.Neg && insn.op <= Op.Ext16u ? 1 : ARITY[insn.op];
-    if (arity !== undefined && insn.args.length !== arity) problems.push(`${where}: expected ${arity} args, got ${insn.args.length}`);
+    if (arity !== undefined && insn.args.length !== arity) problem(`expected ${arity} args, got ${insn.args.length}`);
     for (const a of insn.args) {
-      if (!(a >= 0 && a < block.temps.length)) problems.push(`${where}: bad temp ${a}`);
+      if (!(a >= 0 && a < temps.length)) problem(`bad temp ${a}`);
     }
-    for (const o of [insn.out, insn.out2]) {
+    for (let k = 0; k < 2; k++) {
+      const o = k === 0 ? insn.out : insn.out2;
       if (o === -1) continue;
-      if (!(o >= 0 && o < block.temps.length)) problems.push(`${where}: bad output temp ${o}`);
-      else if (block.temps[o].kind === TempKind.Const) problems.push(`${where}: writes a constant temp`);
+      if (!(o >= 0 && o < temps.length)) problem(`bad output temp ${o}`);
+      else if (temps[o].kind === TempKind.Const) problem('writes a constant temp');
     }
     if (insn.op >= Op.Shl && insn.op <= Op.Rotr) {
       const c = insn.args[1];
-      if (block.temps[c]?.kind === TempKind.Const && (block.temps[c].value < 0 || block.temps[c].value > 31)) {
-        problems.push(`${where}: constant shift count ${block.temps[c].value} outside 0..31`);
+      if (temps[c]?.kind === TempKind.Const && (temps[c].value < 0 || temps[c].value > 31)) {
+        problem(`constant shift count ${temps[c].value} outside 0..31`);
       }
     }
     if (insn.op === Op.Br || insn.op === Op.Brcond) {
       const target = labelPos.get(insn.aux);
-      if (target === undefined) problems.push(`${where}: branch to undefined label L${insn.aux}`);
-      else if (target < i) problems.push(`${where}: backward branch to L${insn.aux}`);
+      if (target === undefined) problem(`branch to undefined label L${insn.aux}`);
+      else if (target < i) problem(`backward branch to L${insn.aux}`);
     }
-    if (insn.op === Op.Uncount && !(insn.aux > 0)) problems.push(`${where}: uncount of ${insn.aux} instructions`);
-    if (insn.op === Op.Exit && !(insn.aux >= 0 && insn.aux < block.exits.length)) problems.push(`${where}: bad exit ${insn.aux}`);
-    if (insn.op === Op.InsnStart) globalWrittenInInsn = '';
+    if (insn.op === Op.Uncount && !(insn.aux > 0)) problem(`uncount of ${insn.aux} instructions`);
+    if (insn.op === Op.Exit && !(insn.aux >= 0 && insn.aux < block.exits.length)) problem(`bad exit ${insn.aux}`);
+    if (insn.op === Op.InsnStart) globalWrittenInInsn = -1;
     // Precise exceptions: an instruction commits guest registers only after
     // the last operation that can fault.
-    if (mayFault(insn) && globalWrittenInInsn) {
-      problems.push(`${where}: may fault after this instruction wrote ${globalWrittenInInsn}`);
+    if (globalWrittenInInsn >= 0 && mayFault(insn)) {
+      problem(`may fault after this instruction wrote ${temps[globalWrittenInInsn].name}`);
     }
-    for (const o of [insn.out, insn.out2]) {
-      if (o >= 0 && block.temps[o]?.kind === TempKind.Global) globalWrittenInInsn = block.temps[o].name;
+    for (let k = 0; k < 2; k++) {
+      const o = k === 0 ? insn.out : insn.out2;
+      if (o >= 0 && temps[o]?.kind === TempKind.Global) globalWrittenInInsn = o;
     }
-  });
+  }
   const last = block.ops[block.ops.length - 1];
   if (!last || last.op !== Op.Exit) problems.push('block does not end with exit');
   return problems;
@@ -70,36 +77,52 @@ export function validateBlock(block: IrBlock): string[] {
  */
 export function readsBeforeWrite(block: IrBlock): string[] {
   const problems: string[] = [];
-  const n = block.temps.length;
-  let written: Uint8Array = new Uint8Array(n);
+  const n = block.temps.length, temps = block.temps, ops = block.ops;
+  let written = writtenScratch.take(n);
   let reachable = true;
-  const atLabel = new Map<number, Uint8Array>();
+  // What is written on every path into each label (a copy of `written` per label, made at the first branch there).
+  const atLabel = new Map<number, Int32Array>();
   const branchTo = (label: number) => {
     const there = atLabel.get(label);
-    if (there === undefined) atLabel.set(label, written.slice());
-    else for (let t = 0; t < n; t++) there[t] &= written[t];
+    if (there === undefined) {
+      const copy = labelScratch(atLabel.size, n);
+      copy.set(written);
+      atLabel.set(label, copy);
+    } else for (let t = 0; t < n; t++) there[t] &= written[t];
   };
-  block.ops.forEach((insn, i) => {
+  for (let i = 0; i < ops.length; i++) {
+    const insn = ops[i];
     if (insn.op === Op.Label) {
       const there = atLabel.get(insn.aux);
       if (!reachable) {
-        if (there === undefined) return; // nothing reaches this label: dead code up to the next one
+        if (there === undefined) continue; // nothing reaches this label: dead code up to the next one
         written = there;
         reachable = true;
       } else if (there !== undefined) {
         for (let t = 0; t < n; t++) written[t] &= there[t];
       }
-      return;
+      continue;
     }
-    if (!reachable) return;
-    for (const a of insn.args) {
-      if (block.temps[a].kind === TempKind.Local && !written[a]) problems.push(`op ${i}: reads t${a} before every path has written it`);
+    if (!reachable) continue;
+    const args = insn.args;
+    for (let k = 0; k < args.length; k++) {
+      const a = args[k];
+      if (written[a] === 0 && temps[a].kind === TempKind.Local) problems.push(`op ${i}: reads t${a} before every path has written it`);
     }
     if (insn.out >= 0) written[insn.out] = 1;
     if (insn.out2 >= 0) written[insn.out2] = 1;
     if (insn.op === Op.Br) { branchTo(insn.aux); reachable = false; }
     else if (insn.op === Op.Brcond) branchTo(insn.aux);
     else if (insn.op === Op.Exit) reachable = false;
-  });
+  }
   return problems;
+}
+
+const writtenScratch = new Scratch();
+const labelScratches: Scratch[] = [];
+
+/** The k-th label's copy of `written` (n words). */
+function labelScratch(k: number, n: number): Int32Array {
+  while (labelScratches.length <= k) labelScratches.push(new Scratch());
+  return labelScratches[k].take(n);
 }

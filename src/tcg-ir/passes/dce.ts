@@ -7,6 +7,9 @@
 import { type IrBlock, type IrInsn, TempKind } from '../ir.js';
 import { Op } from '../ops.js';
 import { hasSideEffects, observesGlobals, mayWriteCode } from '../effects.js';
+import { Scratch } from '../scratch.js';
+
+const liveScratch = new Scratch(), labelScratch = new Scratch();
 
 export interface DceOptions {
   /** The backend may leave the block at any instruction boundary (watchpoint checks): globals are observed at every insn_start. */
@@ -17,12 +20,12 @@ export function removeDeadCode(block: IrBlock, opts: DceOptions = {}): void {
   const globals: number[] = [];
   block.temps.forEach((t, i) => { if (t.kind === TempKind.Global) globals.push(i); });
   const n = block.temps.length;
-  const live = new Uint8Array(n);
+  const live = liveScratch.take(n);
   // What is live at each label, in one array (a row per label): a typed
   // array per label would cost an allocation each, on every block translated.
   const labelRow = new Map<number, number>();
   for (const o of block.ops) if (o.op === Op.Label) labelRow.set(o.aux, labelRow.size);
-  const atLabels = new Uint8Array(n * labelRow.size);
+  const atLabels = labelScratch.take(n * labelRow.size);
   const keep: boolean[] = new Array(block.ops.length).fill(true);
   const markAllGlobals = () => { for (const g of globals) live[g] = 1; };
   // The backend may leave the block at the start of the instruction after one
@@ -69,6 +72,6 @@ export function removeDeadCode(block: IrBlock, opts: DceOptions = {}): void {
   block.ops = block.ops.filter((_, i) => keep[i]);
 }
 
-function outputsLive(insn: IrInsn, live: Uint8Array): boolean {
+function outputsLive(insn: IrInsn, live: Int32Array): boolean {
   return (insn.out >= 0 && live[insn.out] === 1) || (insn.out2 >= 0 && live[insn.out2] === 1);
 }
