@@ -21,7 +21,10 @@ export interface WasmCompiled {
   bytes: number;
 }
 
-export function compileWasmBlocks(items: Array<{ block: IrBlock; options?: EmitOptions }>, ctx: WasmContext): WasmCompiled[] {
+/** A block to compile: its IR, emit options, and a name for profilers and stack traces (tb_<linear address>). */
+export interface WasmItem { block: IrBlock; options?: EmitOptions; name?: string }
+
+export function compileWasmBlocks(items: WasmItem[], ctx: WasmContext): WasmCompiled[] {
   const imports = new Imports(ctx);
   // The code section first (emitting finds the imports), then the module around it.
   const code = new Bytes(items.length * 2048).u32(items.length);
@@ -53,6 +56,11 @@ export function compileWasmBlocks(items: Array<{ block: IrBlock; options?: EmitO
   for (let i = 0; i < blocks.length; i++) exports.name(`b${i}`).byte(0x00).u32(imports.list.length + i);
   m.section(7, exports);
   m.section(10, code);
+  // The name section (spec, appendix 7.4): profilers and stack traces show each block's name.
+  const names = new Bytes().u32(items.length);
+  items.forEach((it, i) => names.u32(imports.list.length + i).name(it.name ?? `b${i}`));
+  const custom = new Bytes().name('name').byte(1).u32(names.length).append(names);
+  m.section(0, custom);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), imports.object());
   return blocks.map((b, i) => ({ fn: instance.exports[`b${i}`] as unknown as BlockFunction, extraExits: b.extraExits, bytes: b.bytes }));
 }

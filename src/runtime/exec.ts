@@ -548,7 +548,7 @@ export class Executor {
       this.codeBytes += compiled.source.length;
       return compiled;
     }
-    const compiled = compileWasmBlocks([{ block: ir, options }], this.ctx)[0];
+    const compiled = compileWasmBlocks([{ block: ir, options, name: `tb_${hex(csBase + eip)}` }], this.ctx)[0];
     this.codeBytes += compiled.bytes;
     return { ...compiled, source: '' };
   }
@@ -592,7 +592,7 @@ export class Executor {
     const batch = this.pending.filter((p) => p.tb.valid);
     this.pending = [];
     if (batch.length === 0) return;
-    const code = compileWasmBlocks(batch.map((p) => ({ block: p.ir, options: p.options })), this.ctx);
+    const code = compileWasmBlocks(batch.map((p) => ({ block: p.ir, options: p.options, name: `tb_${hex(p.tb.csBase + p.tb.eip)}` })), this.ctx);
     batch.forEach((p, i) => {
       this.codeBytes += code[i].bytes;
       this.install(p.tb, p.ir, code[i]);

@@ -30,36 +30,23 @@ export function stringOp(cpu: Cpu, op: number, size: number, addrSize: number, s
 }
 
 function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, rep: number): void {
+  // No closures here: string instructions run millions of times in a boot, and each closure is an allocation.
   const s = cpu.s;
   const step = s[S.EFLAGS] & F.DF ? -size : size;
   const a16 = addrSize === 16;
   const srcBase = s[S.BASE + seg], dstBase = s[S.BASE + 0];
   const mask = size === 4 ? -1 : size === 2 ? 0xffff : 0xff;
   let count = rep ? (a16 ? s[S.ECX] & 0xffff : s[S.ECX] >>> 0) : 1;
-  const advance = (r: number) => { s[r] = a16 ? (s[r] & ~0xffff) | ((s[r] + step) & 0xffff) : (s[r] + step) | 0; };
   // Segment limits (and expand-down segments) are checked per element, except for flat segments.
   const srcChecked = !isFlat(cpu.mode, seg), dstChecked = !isFlat(cpu.mode, Seg.ES);
-  const srcAddr = () => {
-    const off = a16 ? s[S.ESI] & 0xffff : s[S.ESI];
-    if (srcChecked) checkSegmentAccess(s, seg, off, size);
-    return (srcBase + off) | 0;
-  };
   const dstWrite = op === StrOp.Movs || op === StrOp.Stos || op === StrOp.Ins;
-  const dstAddr = () => {
-    const off = a16 ? s[S.EDI] & 0xffff : s[S.EDI];
-    if (dstChecked) checkSegmentAccess(s, Seg.ES, off, size, dstWrite);
-    return (dstBase + off) | 0;
-  };
-  const compare = (a: number, b: number) => {
-    s[S.CC_OP] = ccOp(CcKind.Sub, size);
-    s[S.CC_DST] = (a - b) & mask;
-    s[S.CC_SRC] = b & mask;
-  };
   while (count > 0) {
     if (rep && !a16 && !srcChecked && !dstChecked && op <= StrOp.Scas && op !== StrOp.Lods) {
+      const src = address(s, seg, S.ESI, srcBase, a16, srcChecked, size, false);
+      const dst = address(s, Seg.ES, S.EDI, dstBase, a16, dstChecked, size, dstWrite);
       const done = op === StrOp.Cmps || op === StrOp.Scas
-        ? compareChunk(cpu, op, size, step, count, srcAddr(), dstAddr(), rep)
-        : bulkChunk(cpu, op, size, step, count, srcAddr(), dstAddr());
+        ? compareChunk(cpu, op, size, step, count, src, dst, rep)
+        : bulkChunk(cpu, op, size, step, count, src, dst);
       if (done > 0) {
         count -= done;
         if (op === StrOp.Movs || op === StrOp.Cmps) advanceBy(s, S.ESI, step * done, a16);
@@ -73,20 +60,32 @@ function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, r
       }
     }
     switch (op) {
-      case StrOp.Movs: codeHit |= cpu.writeLinear(dstAddr(), size, cpu.readLinear(srcAddr(), size)); advance(S.ESI); advance(S.EDI); break;
+      case StrOp.Movs: {
+        // The destination's limit is checked before the source is read (the order of the faults).
+        const dst = address(s, Seg.ES, S.EDI, dstBase, a16, dstChecked, size, true);
+        codeHit |= cpu.writeLinear(dst, size, cpu.readLinear(address(s, seg, S.ESI, srcBase, a16, srcChecked, size, false), size));
+        advanceBy(s, S.ESI, step, a16); advanceBy(s, S.EDI, step, a16); break;
+      }
       case StrOp.Cmps: {
-        const a = cpu.readLinear(srcAddr(), size), b = cpu.readLinear(dstAddr(), size);
-        compare(a, b); advance(S.ESI); advance(S.EDI); break;
+        const a = cpu.readLinear(address(s, seg, S.ESI, srcBase, a16, srcChecked, size, false), size);
+        const b = cpu.readLinear(address(s, Seg.ES, S.EDI, dstBase, a16, dstChecked, size, false), size);
+        compareFlags(s, size, mask, a, b); advanceBy(s, S.ESI, step, a16); advanceBy(s, S.EDI, step, a16); break;
       }
-      case StrOp.Stos: codeHit |= cpu.writeLinear(dstAddr(), size, s[S.EAX]); advance(S.EDI); break;
+      case StrOp.Stos: codeHit |= cpu.writeLinear(address(s, Seg.ES, S.EDI, dstBase, a16, dstChecked, size, true), size, s[S.EAX]); advanceBy(s, S.EDI, step, a16); break;
       case StrOp.Lods: {
-        const v = cpu.readLinear(srcAddr(), size);
+        const v = cpu.readLinear(address(s, seg, S.ESI, srcBase, a16, srcChecked, size, false), size);
         s[S.EAX] = size === 4 ? v : (s[S.EAX] & ~mask) | v;
-        advance(S.ESI); break;
+        advanceBy(s, S.ESI, step, a16); break;
       }
-      case StrOp.Scas: compare(s[S.EAX] & mask, cpu.readLinear(dstAddr(), size)); advance(S.EDI); break;
-      case StrOp.Ins: codeHit |= cpu.writeLinear(dstAddr(), size, cpu.portRead(s[S.EDX] & 0xffff, size)); advance(S.EDI); break;
-      case StrOp.Outs: cpu.portWrite(s[S.EDX] & 0xffff, size, cpu.readLinear(srcAddr(), size)); advance(S.ESI); break;
+      case StrOp.Scas: compareFlags(s, size, mask, s[S.EAX] & mask, cpu.readLinear(address(s, Seg.ES, S.EDI, dstBase, a16, dstChecked, size, false), size)); advanceBy(s, S.EDI, step, a16); break;
+      case StrOp.Ins: {
+        const dst = address(s, Seg.ES, S.EDI, dstBase, a16, dstChecked, size, true);
+        codeHit |= cpu.writeLinear(dst, size, cpu.portRead(s[S.EDX] & 0xffff, size)); advanceBy(s, S.EDI, step, a16); break;
+      }
+      case StrOp.Outs: {
+        const src = address(s, seg, S.ESI, srcBase, a16, srcChecked, size, false);
+        cpu.portWrite(s[S.EDX] & 0xffff, size, cpu.readLinear(src, size)); advanceBy(s, S.ESI, step, a16); break;
+      }
     }
     if (!rep) return;
     count--;
@@ -96,6 +95,20 @@ function run(cpu: Cpu, op: StrOp, size: number, addrSize: number, seg: number, r
       if (rep === 1 ? !zf : zf) return;
     }
   }
+}
+
+/** The linear address of the element at index register `reg` in segment `seg` (its limit checked unless flat). */
+function address(s: Int32Array, seg: number, reg: number, base: number, a16: boolean, checked: boolean, size: number, write: boolean): number {
+  const off = a16 ? s[reg] & 0xffff : s[reg];
+  if (checked) checkSegmentAccess(s, seg, off, size, write);
+  return (base + off) | 0;
+}
+
+/** The lazy flags of a comparison a - b. */
+function compareFlags(s: Int32Array, size: number, mask: number, a: number, b: number): void {
+  s[S.CC_OP] = ccOp(CcKind.Sub, size);
+  s[S.CC_DST] = (a - b) & mask;
+  s[S.CC_SRC] = b & mask;
 }
 
 function advanceBy(s: Int32Array, r: number, delta: number, a16: boolean): void {

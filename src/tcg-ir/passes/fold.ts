@@ -5,39 +5,47 @@ import { type IrBlock, type IrInsn } from '../ir.js';
 import { Op, Cond, evalCond, evalPure, isBinary, isUnary } from '../ops.js';
 
 export function foldConstants(block: IrBlock): void {
-  const isC = (t: number) => block.isConst(t);
-  const val = (t: number) => block.constValue(t);
-  const toMov = (insn: IrInsn, src: number) => {
-    insn.op = Op.Mov;
-    insn.args = [src];
-  };
-  const out: IrInsn[] = [];
-  for (const insn of block.ops) {
+  // In place (this runs on every block translated): ops are kept by compacting the list, and a folded op's
+  // args array is shortened rather than replaced. Only a folded Mulu2/Muls2 adds an op: then a new list is built.
+  const ops = block.ops;
+  let kept = 0;
+  let out: IrInsn[] | null = null;
+  for (let i = 0; i < ops.length; i++) {
+    const insn = ops[i];
     const a = insn.args[0], b = insn.args[1];
-    if (isUnary(insn.op) && isC(a)) {
-      toMov(insn, block.constant(evalPure(insn.op, val(a), 0)));
+    if (isUnary(insn.op) && block.isConst(a)) {
+      toMov(insn, block.constant(evalPure(insn.op, block.constValue(a), 0)));
     } else if (isBinary(insn.op)) {
-      if (isC(a) && isC(b)) toMov(insn, block.constant(evalPure(insn.op, val(a), val(b))));
+      if (block.isConst(a) && block.isConst(b)) toMov(insn, block.constant(evalPure(insn.op, block.constValue(a), block.constValue(b))));
       else simplifyBinary(block, insn);
-    } else if (insn.op === Op.Setcond && isC(a) && isC(b)) {
-      toMov(insn, block.constant(evalCond(insn.cond, val(a), val(b)) ? 1 : 0));
-    } else if (insn.op === Op.Movcond && isC(a) && isC(b)) {
-      toMov(insn, evalCond(insn.cond, val(a), val(b)) ? insn.args[2] : insn.args[3]);
+    } else if (insn.op === Op.Setcond && block.isConst(a) && block.isConst(b)) {
+      toMov(insn, block.constant(evalCond(insn.cond, block.constValue(a), block.constValue(b)) ? 1 : 0));
+    } else if (insn.op === Op.Movcond && block.isConst(a) && block.isConst(b)) {
+      toMov(insn, evalCond(insn.cond, block.constValue(a), block.constValue(b)) ? insn.args[2] : insn.args[3]);
     } else if (insn.op === Op.Movcond && insn.args[2] === insn.args[3]) {
       toMov(insn, insn.args[2]);
-    } else if ((insn.op === Op.Mulu2 || insn.op === Op.Muls2) && isC(a) && isC(b)) {
-      const [lo, hi] = mul64(insn.op === Op.Muls2, val(a), val(b));
+    } else if ((insn.op === Op.Mulu2 || insn.op === Op.Muls2) && block.isConst(a) && block.isConst(b)) {
+      const [lo, hi] = mul64(insn.op === Op.Muls2, block.constValue(a), block.constValue(b));
+      out ??= ops.slice(0, kept);
       out.push({ op: Op.Mov, out: insn.out2, out2: -1, args: [block.constant(hi)], cond: Cond.Eq, aux: 0, helper: null });
       insn.out2 = -1;
       toMov(insn, block.constant(lo));
-    } else if (insn.op === Op.Brcond && isC(a) && isC(b)) {
-      if (!evalCond(insn.cond, val(a), val(b))) continue; // never taken: drop it
+    } else if (insn.op === Op.Brcond && block.isConst(a) && block.isConst(b)) {
+      if (!evalCond(insn.cond, block.constValue(a), block.constValue(b))) continue; // never taken: drop it
       insn.op = Op.Br;
-      insn.args = [];
+      insn.args.length = 0;
     }
-    out.push(insn);
+    if (out !== null) out.push(insn);
+    else ops[kept++] = insn;
   }
-  block.ops = out;
+  if (out !== null) block.ops = out;
+  else ops.length = kept;
+}
+
+function toMov(insn: IrInsn, src: number): void {
+  insn.op = Op.Mov;
+  insn.args.length = 1;
+  insn.args[0] = src;
 }
 
 /** x+0, x|0, x^0, x-0, shifts by 0, x*1 -> x; x&0, x*0 -> 0; x&-1 -> x. */
@@ -45,7 +53,7 @@ function simplifyBinary(block: IrBlock, insn: IrInsn): void {
   const a = insn.args[0], b = insn.args[1];
   const cb = block.isConst(b) ? block.constValue(b) : undefined;
   const ca = block.isConst(a) ? block.constValue(a) : undefined;
-  const mov = (src: number) => { insn.op = Op.Mov; insn.args = [src]; };
+  const mov = (src: number) => toMov(insn, src);
   switch (insn.op) {
     case Op.Add: case Op.Or: case Op.Xor:
       if (cb === 0) mov(a); else if (ca === 0) mov(b);
