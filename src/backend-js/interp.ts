@@ -15,7 +15,7 @@
 // before instruction k", taken or not), so the block's exit tables come with
 // it. Each op carries the number of its instruction (for faults), so the
 // other instruction starts are not executed at all.
-import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, mayWriteCode } from '../tcg-ir/index.js';
+import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, mayWriteCode, Scratch } from '../tcg-ir/index.js';
 import { type CodeContext, type BlockFunction } from './compile.js';
 import { TLB_MASK } from './emit.js';
 import { mulhu, mulhs } from './mulh.js';
@@ -74,21 +74,31 @@ function extraExitsOf(block: IrBlock): Array<{ retired: number; eip: number }> {
   return out;
 }
 
+/** Reused across blocks by prepare (nothing nests): the encoded ops, uses per temp, written marks, label positions. */
+let codeBuf = new Int32Array(4096);
+const usesScratch = new Scratch(), writtenScratch = new Scratch(), labelScratch = new Scratch();
+
 function prepare(block: IrBlock, ctx: CodeContext): Program {
-  if (!ctx.ic && block.ops.some((o) => o.op === Op.Uncount)) throw new Error('interpreter: uncount needs ctx.ic');
-  const temps = block.temps;
+  const ops = block.ops, temps = block.temps;
   const template = new Int32Array(temps.length);
   const globals: number[] = [];
-  temps.forEach((t, i) => {
+  for (let i = 0; i < temps.length; i++) {
+    const t = temps[i];
     if (t.kind === TempKind.Const) template[i] = t.value;
     else if (t.kind === TempKind.Global) globals.push(i, t.value);
-  });
+  }
+  // Move fusion (see fusable): how often each temp is read.
+  const uses = usesScratch.take(temps.length);
+  for (const o of ops) {
+    if (o.op === Op.Uncount && !ctx.ic) throw new Error('interpreter: uncount needs ctx.ic');
+    for (const a of o.args) uses[a]++;
+  }
   const helpers: Program['helpers'] = [];
+  const helperNames: string[] = [];
   const helperFlags: number[] = [];
-  const helperIndex = new Map<string, number>();
   const lists: Int32Array[] = [];
   const written: number[] = [];
-  const writtenSet = new Set<number>();
+  const isWritten = writtenScratch.take(temps.length);
   let listNow = -1;
   const currentList = (): number => {
     if (listNow < 0) {
@@ -98,20 +108,21 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
     return listNow;
   };
   const noteWrite = (t: number): void => {
-    if (t >= 0 && temps[t].kind === TempKind.Global && !writtenSet.has(t)) {
-      writtenSet.add(t);
+    if (t >= 0 && isWritten[t] === 0 && temps[t].kind === TempKind.Global) {
+      isWritten[t] = 1;
       written.push(t, temps[t].value);
       listNow = -1;
     }
   };
-  const code: number[] = [];
+  const labelAt = labelScratch.take(block.labelCount, -1);
+  const branchFixups: number[] = []; // (code position, label) pairs
   const insnLists: number[] = [];
-  const labelAt = new Map<number, number>();
-  const branchFixups: Array<{ at: number; label: number }> = [];
+  let len = 0;
   let insn = 0;
   let stored = false;
-  for (const o of fuseMoves(block)) {
-    if (o.op === Op.Label) { labelAt.set(o.aux, code.length); continue; }
+  for (let i = 0; i < ops.length; i++) {
+    const o = ops[i];
+    if (o.op === Op.Label) { labelAt[o.aux] = len; continue; }
     if (o.op === Op.InsnStart) {
       insn = o.aux;
       // Only an instruction after one that may have written code needs its start: the check for that write.
@@ -121,10 +132,25 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
     } else if (mayWriteCode(o)) {
       stored = true;
     }
-    const at = code.length;
-    code.push(o.op | (o.cond << 8) | (o.args.length << 16), o.out, o.out2, o.aux, 0, insn, ...o.args);
+    let out = o.out;
+    if (fusable(block, o, ops[i + 1], uses)) out = ops[++i].out;
+    const at = len, nargs = o.args.length;
+    if (codeBuf.length < len + W_ARGS + nargs) {
+      const bigger = new Int32Array(codeBuf.length * 2);
+      bigger.set(codeBuf);
+      codeBuf = bigger;
+    }
+    const code = codeBuf;
+    code[at] = o.op | (o.cond << 8) | (nargs << 16);
+    code[at + W_OUT] = out;
+    code[at + W_OUT2] = o.out2;
+    code[at + W_AUX] = o.aux;
+    code[at + W_EXTRA] = 0;
+    code[at + W_INSN] = insn;
+    for (let k = 0; k < nargs; k++) code[at + W_ARGS + k] = o.args[k];
+    len = at + W_ARGS + nargs;
     switch (o.op) {
-      case Op.Br: case Op.Brcond: branchFixups.push({ at: at + W_AUX, label: o.aux }); break;
+      case Op.Br: case Op.Brcond: branchFixups.push(at + W_AUX, o.aux); break;
       case Op.InsnStart:
         code[at + W_EXTRA] = temps[o.args[0]].value;
         insnLists[o.aux] = currentList();
@@ -132,12 +158,12 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
       case Op.Exit: code[at + W_EXTRA] = currentList(); break;
       case Op.Call: {
         const h = o.helper!;
-        let idx = helperIndex.get(h.name);
-        if (idx === undefined) {
+        let idx = helperNames.indexOf(h.name);
+        if (idx < 0) {
           const f = ctx.helpers[h.name];
           if (!f) throw new Error(`backend: no helper named ${h.name}`);
           idx = helpers.length;
-          helperIndex.set(h.name, idx);
+          helperNames.push(h.name);
           helpers.push(f);
           helperFlags.push(h.flags);
         }
@@ -146,12 +172,13 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
         break;
       }
     }
-    noteWrite(o.out);
+    noteWrite(out);
     noteWrite(o.out2);
   }
-  for (const f of branchFixups) code[f.at] = labelAt.get(f.label)!;
+  const code = codeBuf.slice(0, len);
+  for (let k = 0; k < branchFixups.length; k += 2) code[branchFixups[k]] = labelAt[branchFixups[k + 1]];
   return {
-    ctx, code: Int32Array.from(code), template,
+    ctx, code, template,
     globals: Int32Array.from(globals), lists, allWritten: Int32Array.from(written),
     helpers, helperFlags: Int32Array.from(helperFlags), extraBase: block.exits.length,
     insnLists: Int32Array.from(insnLists),
@@ -159,27 +186,14 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
 }
 
 /**
- * The block's ops with `t = op ...; x = mov t` made `x = op ...` where the
- * local t has no other use: one dispatch fewer, the same values (nothing runs
- * between the two, and an op that throws writes neither). A third of the IR
- * is such moves (an instruction computes into a local, then commits it).
+ * Whether `t = op ...; x = mov t` (o, then next) can run as `x = op ...`:
+ * the local t has no other use. One dispatch fewer, the same values (nothing
+ * runs between the two, and an op that throws writes neither). A third of
+ * the IR is such moves (an instruction computes into a local, then commits it).
  */
-function fuseMoves(block: IrBlock): IrInsn[] {
-  const uses = new Int32Array(block.temps.length);
-  for (const o of block.ops) for (const a of o.args) uses[a]++;
-  const ops = block.ops;
-  const out: IrInsn[] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const o = ops[i], next = ops[i + 1];
-    if (next !== undefined && next.op === Op.Mov && o.out >= 0 && o.out2 < 0 && o.op !== Op.Call &&
-        next.args[0] === o.out && uses[o.out] === 1 && block.temps[o.out].kind === TempKind.Local) {
-      out.push({ ...o, out: next.out });
-      i++;
-      continue;
-    }
-    out.push(o);
-  }
-  return out;
+function fusable(block: IrBlock, o: IrInsn, next: IrInsn | undefined, uses: Int32Array): boolean {
+  return next !== undefined && next.op === Op.Mov && o.out >= 0 && o.out2 < 0 && o.op !== Op.Call &&
+    next.args[0] === o.out && uses[o.out] === 1 && block.temps[o.out].kind === TempKind.Local;
 }
 
 function writeBack(v: Int32Array, s: Int32Array, list: Int32Array): void {
