@@ -95,6 +95,13 @@ describe('rewind86 run', () => {
     expect(r.status).toBe(1); // (0 << 1) | 1
   });
 
+  it('boots hello.elf with the most memory allowed, 2048 MiB (RAM views past 2^31 bytes)', () => {
+    const r = cli(['run', '--kernel', HELLO, '--memory', '2048']);
+    expect(r.stderr).toBe('');
+    expect(lines(r.stdout)).toContain(`mem_lower=639 KiB mem_upper=${2048 * 1024 - 1024} KiB`);
+    expect(r.status).toBe(1);
+  });
+
   it('--stats ends stderr with one statistics line', () => {
     const r = cli(['run', '--kernel', HELLO, '--stats']);
     expect(r.status).toBe(1);

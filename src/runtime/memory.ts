@@ -75,9 +75,9 @@ export class Memory {
     const buf = this.arena.buffer;
     this.m8 = new Uint8Array(buf, ARENA.ram, size);
     this.i8 = new Int8Array(buf, ARENA.ram, size);
-    this.m16 = new Uint16Array(buf, ARENA.ram, size >> 1);
-    this.i16 = new Int16Array(buf, ARENA.ram, size >> 1);
-    this.m32 = new Int32Array(buf, ARENA.ram, size >> 2);
+    this.m16 = new Uint16Array(buf, ARENA.ram, size / 2);
+    this.i16 = new Int16Array(buf, ARENA.ram, size / 2);
+    this.m32 = new Int32Array(buf, ARENA.ram, size / 4);
     this.tR = new Int32Array(buf, ARENA.tlbR, TLB_SIZE).fill(-1);
     this.tW = new Int32Array(buf, ARENA.tlbW, TLB_SIZE).fill(-1);
     this.tO = new Int32Array(buf, ARENA.tlbO, TLB_SIZE);
