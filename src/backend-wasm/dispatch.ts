@@ -9,21 +9,32 @@
 //   word 0      its instruction count (SLOT_INVALID once invalidated)
 //   words 1-2   the EIP and CS base it was translated for
 //   word 3      bit e set when exit e's target is computed at run time
-//   words 4-7   the slot exit 0-3 is linked to, or -1
-//   words 8-11  instructions retired through exit 0-3
+//   word 4      its translation mode
+//   words 5-16  the slot exit 0-11 is linked to, or -1
+//   words 17-28 instructions retired through exit 0-11
 // The runtime (runtime/chain.ts) keeps the records and links. A link from a
 // computed exit is followed only when EIP and the CS base are those of the
-// block it leads to, as in the executor's loop.
+// block it leads to, as in the executor's loop. An exit without a usable
+// link tries the jump cache (JUMP_CACHE_ENTRIES entries at layout.jcache, by
+// linear address: [linear, slot, generation << 2 | CPL]), which the runtime
+// fills from its own lookups and empties whenever mappings change (by
+// moving to the next generation, the int32 at layout.jgen: INVLPG is
+// frequent); an entry holds if it is of this generation and EIP, CS base,
+// mode and CPL are the block's (a block of another CPL might be on a page
+// this CPL may not fetch from).
 import { Bytes, W, ValType, VOID } from './encode.js';
 import { type WasmLayout } from './emit.js';
 
-export const SLOT_BYTES = 64;
-/** Exits per block with a record (later exits always return to JavaScript). */
-export const SLOT_EXITS = 4;
+export const SLOT_BYTES = 128;
+/** Exits per block with a record (later exits always return to JavaScript; big blocks have many side exits). */
+export const SLOT_EXITS = 12;
 /** The instruction count of an invalidated slot: no budget has room for it, so nothing chains into it. */
 export const SLOT_INVALID = 0x7fffffff;
 /** Word offsets in a record. */
-export const enum SlotWord { Insns = 0, Eip = 1, CsBase = 2, Dynamic = 3, Links = 4, Retired = 8 }
+export const enum SlotWord { Insns = 0, Eip = 1, CsBase = 2, Dynamic = 3, Mode = 4, Links = 5, Retired = 17 }
+/** Jump cache entries (a power of two) and their size. */
+export const JUMP_CACHE_ENTRIES = 4096;
+export const JUMP_CACHE_BYTES = 12;
 
 /**
  * Runs the block in `slot` and the blocks its links lead to, until an exit
@@ -34,9 +45,9 @@ export const enum SlotWord { Insns = 0, Eip = 1, CsBase = 2, Dynamic = 3, Links 
  */
 export type Dispatcher = (slot: number) => number;
 
-export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, layout: WasmLayout, eipSlot: number, csBaseSlot: number): Dispatcher {
+export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, layout: WasmLayout, eipSlot: number, csBaseSlot: number, cplSlot: number): Dispatcher {
   const c = new Bytes();
-  const SLOT = 0, E = 1, REC = 2, NEXT = 3;
+  const SLOT = 0, E = 1, REC = 2, NEXT = 3, LIN = 4, JC = 5;
   const zero = () => c.byte(W.I32Const).s32(0);
   const ic0 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic); };
   const ic1 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic + 8); };
@@ -59,21 +70,41 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   zero(); c.byte(W.I32Load).u32(2).u32(layout.ctl);
   ic0(); ic1(); c.byte(W.F64Ge).byte(W.I32Or).byte(W.If).byte(VOID);
   packed(true); c.byte(W.Return).byte(W.End);
-  // The link: none, or a block the budget has no room for (an invalidated one has none), goes back to JavaScript.
-  c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Links).byte(W.LocalTee).u32(NEXT);
-  c.byte(W.I32Const).s32(0).byte(W.I32LtS).byte(W.If).byte(VOID);
-  packed(true); c.byte(W.Return).byte(W.End);
-  // A computed exit: the link holds if EIP and the CS base are the next block's.
+  // The link if it holds (a computed exit's: EIP and CS base match), else the jump cache, else back to JavaScript.
   const nextWord = (w: SlotWord) => {
     c.byte(W.LocalGet).u32(NEXT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots + 4 * w);
   };
   const stateWord = (slot: number) => { zero(); c.byte(W.I32Load).u32(2).u32(layout.state + 4 * slot); };
+  /** Pushes whether NEXT's EIP and CS base are the state's. */
+  const nextFits = () => {
+    stateWord(eipSlot); nextWord(SlotWord.Eip); c.byte(W.I32Eq);
+    stateWord(csBaseSlot); nextWord(SlotWord.CsBase); c.byte(W.I32Eq).byte(W.I32And);
+  };
+  c.byte(W.Block).byte(VOID); // $linked: br 0 when NEXT holds a block to go to
+  c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Links).byte(W.LocalTee).u32(NEXT);
+  c.byte(W.I32Const).s32(0).byte(W.I32GeS).byte(W.If).byte(VOID);
+  //   a constant exit's link always holds
   c.byte(W.LocalGet).u32(SLOT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Dynamic);
-  c.byte(W.LocalGet).u32(E).byte(W.I32ShrU).byte(W.I32Const).s32(1).byte(W.I32And).byte(W.If).byte(VOID);
-  stateWord(eipSlot); nextWord(SlotWord.Eip); c.byte(W.I32Ne);
-  stateWord(csBaseSlot); nextWord(SlotWord.CsBase); c.byte(W.I32Ne).byte(W.I32Or);
-  c.byte(W.If).byte(VOID); packed(true); c.byte(W.Return).byte(W.End);
+  c.byte(W.LocalGet).u32(E).byte(W.I32ShrU).byte(W.I32Const).s32(1).byte(W.I32And).byte(W.I32Eqz).byte(W.BrIf).u32(1);
+  nextFits(); c.byte(W.BrIf).u32(1);
   c.byte(W.End);
+  //   the jump cache: entry (linear ^ linear >>> 12) & (entries - 1)
+  stateWord(csBaseSlot); stateWord(eipSlot); c.byte(W.I32Add).byte(W.LocalTee).u32(LIN);
+  c.byte(W.LocalGet).u32(LIN).byte(W.I32Const).s32(12).byte(W.I32ShrU).byte(W.I32Xor);
+  c.byte(W.I32Const).s32(JUMP_CACHE_ENTRIES - 1).byte(W.I32And).byte(W.I32Const).s32(JUMP_CACHE_BYTES).byte(W.I32Mul).byte(W.LocalTee).u32(JC);
+  c.byte(W.I32Load).u32(2).u32(layout.jcache + 4).byte(W.LocalTee).u32(NEXT);
+  c.byte(W.I32Const).s32(0).byte(W.I32LtS).byte(W.If).byte(VOID); packed(true); c.byte(W.Return).byte(W.End);
+  c.byte(W.LocalGet).u32(JC).byte(W.I32Load).u32(2).u32(layout.jcache).byte(W.LocalGet).u32(LIN).byte(W.I32Eq);
+  c.byte(W.LocalGet).u32(JC).byte(W.I32Load).u32(2).u32(layout.jcache + 8);
+  zero(); c.byte(W.I32Load).u32(2).u32(layout.jgen).byte(W.I32Const).s32(2).byte(W.I32Shl); stateWord(cplSlot); c.byte(W.I32Or);
+  c.byte(W.I32Eq).byte(W.I32And);
+  nextFits(); c.byte(W.I32And);
+  nextWord(SlotWord.Mode);
+  c.byte(W.LocalGet).u32(SLOT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Mode);
+  c.byte(W.I32Eq).byte(W.I32And).byte(W.BrIf).u32(0);
+  packed(true); c.byte(W.Return);
+  c.byte(W.End);
+  // The budget must have room for the next block (an invalidated one has none).
   ic1(); ic0(); c.byte(W.F64Sub);
   c.byte(W.LocalGet).u32(NEXT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots);
   c.byte(W.F64ConvertI32S).byte(W.F64Lt).byte(W.If).byte(VOID);
@@ -82,7 +113,7 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   c.byte(W.Br).u32(0);
   c.byte(W.End).byte(W.Unreachable).byte(W.End);
 
-  const body = new Bytes().u32(1).u32(3).byte(ValType.I32).append(c);
+  const body = new Bytes().u32(1).u32(5).byte(ValType.I32).append(c);
   const m = new Bytes();
   m.byte(0x00).byte(0x61).byte(0x73).byte(0x6d).byte(1).byte(0).byte(0).byte(0);
   // Type 0: a block () -> i32; type 1: the dispatcher (i32) -> i32.

@@ -32,6 +32,9 @@ export interface WasmLayout {
   cur: number;
   /** The dispatcher's slot records (dispatch.ts). */
   slots: number;
+  /** The dispatcher's jump cache and its generation (int32) (dispatch.ts). */
+  jcache: number;
+  jgen: number;
   /** Guest physical address 0. */
   ram: number;
 }

@@ -1,10 +1,10 @@
 // Everything generated code touches lives in one WebAssembly.Memory, at
 // fixed byte offsets: the CPU state array, the icount pair, the control
-// words, the softmmu TLB, the dispatcher's block records and guest RAM. JavaScript sees them as typed-array
+// words, the softmmu TLB, the dispatcher's block records and jump cache, and guest RAM. JavaScript sees them as typed-array
 // views on its buffer (nothing changes for the interpreter, the JavaScript
 // backend or the devices); WebAssembly blocks (backend-wasm) address them
 // as constants.
-import { type WasmLayout, SLOT_BYTES } from '../backend-wasm/index.js';
+import { type WasmLayout, SLOT_BYTES, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES } from '../backend-wasm/index.js';
 import { TLB_BITS } from '../backend-js/index.js';
 
 const TLB_BYTES = (1 << TLB_BITS) * 4;
@@ -17,11 +17,13 @@ export const ARENA: WasmLayout = {
   ic: 1024,
   ctl: 1040,
   cur: 1048,
+  jgen: 1052,
   tlbR: 4096,
   tlbW: 4096 + TLB_BYTES,
   tlbO: 4096 + 2 * TLB_BYTES,
   slots: WASM_PAGE,
-  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES,
+  jcache: WASM_PAGE + MAX_SLOTS * SLOT_BYTES,
+  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + Math.ceil((JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES) / WASM_PAGE) * WASM_PAGE,
 };
 
 /** A memory for `ramBytes` of guest RAM after the header. */

@@ -5,23 +5,51 @@
 // CS base before following it), and marks a slot dead when its block is invalidated. A slot
 // is never reused before flush(), so a stale link can only lead to a dead
 // slot, which the dispatcher never enters.
-import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID, SlotWord } from '../backend-wasm/index.js';
+import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID, SlotWord, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES } from '../backend-wasm/index.js';
 import { type TranslationBlock } from './tb.js';
 
 const WORDS = SLOT_BYTES / 4;
+/** Jump cache generations before the cache is cleared for real (the generation must fit in 30 bits). */
+const GENERATIONS = 1 << 29;
 
 export class WasmChain {
   readonly run: Dispatcher;
   private readonly table: WebAssembly.Table;
   private readonly words: Int32Array;
   private readonly cur: Int32Array;
+  /** The jump cache: [linear, slot, generation << 2 | CPL] per entry, and the generation. */
+  private readonly jc: Int32Array;
+  private readonly jgen: Int32Array;
   private blocks: TranslationBlock[] = [];
 
-  constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number, eipSlot: number, csBaseSlot: number) {
+  constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number, eipSlot: number, csBaseSlot: number, cplSlot: number) {
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: maxSlots, maximum: maxSlots });
     this.words = new Int32Array(memory.buffer, layout.slots, maxSlots * WORDS);
     this.cur = new Int32Array(memory.buffer, layout.cur, 1);
-    this.run = createDispatcher(memory, this.table, layout, eipSlot, csBaseSlot);
+    this.jc = new Int32Array(memory.buffer, layout.jcache, (JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES) / 4);
+    this.jgen = new Int32Array(memory.buffer, layout.jgen, 1);
+    this.clearJumpCache();
+    this.run = createDispatcher(memory, this.table, layout, eipSlot, csBaseSlot, cplSlot);
+  }
+
+  /** A lookup of the executor found `tb` at `linear` under the current mappings, at this CPL. */
+  remember(linear: number, tb: TranslationBlock, cpl: number): void {
+    if (tb.slot < 0) return;
+    const e = ((linear ^ (linear >>> 12)) & (JUMP_CACHE_ENTRIES - 1)) * (JUMP_CACHE_BYTES / 4);
+    this.jc[e] = linear;
+    this.jc[e + 1] = tb.slot;
+    this.jc[e + 2] = (this.jgen[0] << 2) | cpl;
+  }
+
+  /** Empties the jump cache (linear addresses may map elsewhere now): its entries are of an older generation. */
+  forgetMappings(): void {
+    if (this.jgen[0] === GENERATIONS - 1) this.clearJumpCache();
+    else this.jgen[0]++;
+  }
+
+  private clearJumpCache(): void {
+    for (let e = 0; e < this.jc.length; e += JUMP_CACHE_BYTES / 4) this.jc[e + 1] = -1;
+    this.jgen[0] = 0;
   }
 
   /** Gives a block just compiled to wasm a slot (none when all are taken: it then runs without chaining). */
@@ -42,6 +70,7 @@ export class WasmChain {
       if (e < tb.exitDynamic.length && tb.exitDynamic[e] !== 0) dynamic |= 1 << e;
     }
     words[w + SlotWord.Dynamic] = dynamic;
+    words[w + SlotWord.Mode] = tb.mode;
   }
 
   /** Mirrors a link of the executor's from one wasm block to another. */
@@ -65,6 +94,7 @@ export class WasmChain {
 
   /** Forgets every slot (the translation cache was flushed). */
   flush(): void {
+    this.forgetMappings();
     for (let slot = 0; slot < this.blocks.length; slot++) {
       this.table.set(slot, null);
       this.blocks[slot].slot = -1;

@@ -148,7 +148,7 @@ export class Executor {
       memory: mem.arena,
       layout: ARENA,
     };
-    this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS, S.EIP, S.BASE + 1);
+    this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS, S.EIP, S.BASE + 1, S.CPL);
     this.cache.onDrop = (tb) => this.chain.invalidate(tb);
     mem.onWatchHit = (kind, linear, tag) => {
       if (tag >= 0) this.pendingDr6 |= 1 << tag; // a guest data breakpoint: #DB after the instruction
@@ -218,6 +218,7 @@ export class Executor {
    * mapping).
    */
   private unlinkAcrossPages(): void {
+    this.chain.forgetMappings();
     const l = this.crossLinks;
     for (let i = 0; i < l.length; i += 2) {
       const tb = l[i] as TranslationBlock, e = l[i + 1] as number;
@@ -456,6 +457,7 @@ export class Executor {
       }
       if (tb !== null) {
         this.jumpCache[slot] = tb;
+        this.chain.remember(linear, tb, s[S.CPL]);
         return tb;
       }
     }
