@@ -289,6 +289,7 @@ export class Tcx {
       if (k === 1 && kind === CcKind.Add) return { c: Cond.Ltu, a: dst, b: this.get(S.CC_SRC) };
       if (k === 1 && (kind === CcKind.Inc || kind === CcKind.Dec)) return { c: Cond.TstNe, a: this.get(S.CC_SRC), b: this.c(1) };
     }
+    if (k === 1 && op < 0) return this.speculativeCarry();
     const f = this.flagsValue();
     switch (k) {
       case 0: return { c: Cond.TstNe, a: f, b: this.c(F.OF) };
@@ -300,6 +301,26 @@ export class Tcx {
       case 6: return { c: Cond.TstNe, a: b.xor(f, b.shri(f, 4)), b: this.c(F.SF) };
       default: return { c: Cond.TstNe, a: b.or(b.xor(f, b.shri(f, 4)), b.shli(f, 1)), b: this.c(F.SF) };
     }
+  }
+
+  /**
+   * CF when the flags come from before the block (their operation is known
+   * only at run time): inline if a 32-bit sub or cmp made them, by far the
+   * most common case (the CF that inc and dec keep, adc, sbb and jb at the
+   * top of a loop whose last instruction is a cmp), else through the helper.
+   */
+  private speculativeCarry(): CondTest {
+    const b = this.b;
+    const cf = b.local();
+    const other = b.newLabel(), done = b.newLabel();
+    b.brcond(Cond.Ne, this.get(S.CC_OP), this.c(ccOp(CcKind.Sub, 4)), other);
+    const src = this.get(S.CC_SRC);
+    b.setcond(Cond.Ltu, b.add(this.get(S.CC_DST), src), src, cf);
+    b.br(done);
+    b.label(other);
+    b.setcond(Cond.TstNe, this.flagsValue(), this.c(F.CF), cf);
+    b.label(done);
+    return { c: Cond.Ne, a: cf, b: this.c(0) };
   }
 
   // ---- exceptions, helpers and exits -------------------------------------
