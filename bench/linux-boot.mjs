@@ -40,7 +40,7 @@ function rewind86Boot(guest) {
   if (!console.includes(BANNER)) throw new Error(`rewind86: no shell banner after ${machine.cpu.icount} instructions; last output: ${console.slice(-300)}`);
   return {
     seconds: (performance.now() - t0) / 1000, kernelAt, icount: machine.cpu.icount,
-    blocks: machine.exec.cache.translated, compiled: machine.exec.compiledBlocks,
+    blocks: machine.exec.cache.translated, compiled: machine.exec.compiler.compiledBlocks,
   };
 }
 

@@ -37,7 +37,7 @@ function runOnce(name, cmdline = '') {
     name, checksum, icount: m.cpu.icount, seconds, mips: m.cpu.icount / seconds / 1e6, tbs,
     translateMsPerBlock: (m.exec.translateSeconds * 1000) / tbs,
     translateSeconds: m.exec.translateSeconds,
-    codeBytesPerBlock: m.exec.codeBytes / Math.max(1, m.exec.compiledBlocks),
+    codeBytesPerBlock: m.exec.compiler.codeBytes / Math.max(1, m.exec.compiler.compiledBlocks),
   };
 }
 

@@ -17,7 +17,7 @@ function carryAfter(op: number, dst: number, src: number, tier: { threshold: num
   const m = new Machine({ memoryMiB: 4, serialOut: () => {}, noReboot: true });
   m.loadMultiboot('carry', multibootKernel(CODE), '');
   m.exec.jitThreshold = tier.threshold;
-  m.exec.backend = tier.backend;
+  m.exec.compiler.backend = tier.backend;
   const s = m.cpu.s;
   s[S.CC_OP] = op;
   s[S.CC_DST] = dst;

@@ -205,10 +205,10 @@ describe('tiering: test kernels run the same interpreted, compiled, promoted par
     const { machine } = buildMachine(boot, config, 0, (b) => { out += String.fromCharCode(b); });
     machine.exec.jitThreshold = threshold;
     machine.exec.blockInsnLimit = blockInsnLimit;
-    machine.exec.backend = backend;
-    machine.exec.wasmBatch = wasmBatch;
+    machine.exec.compiler.backend = backend;
+    machine.exec.compiler.wasmBatch = wasmBatch;
     const r = machine.run(5e8);
-    return { out, status: r.status, icount: machine.cpu.icount, cpu: cpuStateHash(machine), ram: ramHash(machine), compiled: machine.exec.compiledBlocks };
+    return { out, status: r.status, icount: machine.cpu.icount, cpu: cpuStateHash(machine), ram: ramHash(machine), compiled: machine.exec.compiler.compiledBlocks };
   };
   for (const g of GUESTS) {
     it(g.name, () => {

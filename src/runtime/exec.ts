@@ -3,11 +3,12 @@
 // deliver interrupts and exceptions, honour the icount budget and halts.
 import { translateBlock, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
 import { optimizeBlock, printBlock, type IrBlock } from '../tcg-ir/index.js';
-import { compileBlock, interpretBlock, canInterpret, type BlockFunction, type EmitOptions } from '../backend-js/index.js';
-import { compileWasmBlocks, type WasmContext } from '../backend-wasm/index.js';
+import { interpretBlock, canInterpret, type BlockFunction, type EmitOptions } from '../backend-js/index.js';
+import { type WasmContext } from '../backend-wasm/index.js';
 import { type Cpu } from './cpu.js';
 import { ARENA, MAX_SLOTS } from './arena.js';
 import { WasmChain } from './chain.js';
+import { BlockCompiler, exitTables } from './block-compiler.js';
 import { Fault, FaultKind, VEC } from './fault.js';
 import { TbCache, TranslationBlock, blockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
@@ -22,18 +23,6 @@ const MAX_CACHED_BLOCKS = 32768;
 const MAX_CROSS_LINKS = 1 << 16;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
 export const DEFAULT_JIT_THRESHOLD = 100;
-/** Runs of a block waiting for its batch after which the batch is compiled anyway (a hot loop should not wait). */
-const WASM_WAIT_RUNS = 100;
-
-/** What hot blocks are compiled to. */
-export type Backend = 'wasm' | 'js';
-
-interface CompiledCode {
-  fn: BlockFunction;
-  extraExits: Array<{ retired: number; eip: number }>;
-  /** The JavaScript source (for the debug log), or '' for wasm. */
-  source: string;
-}
 
 export const enum StopReason {
   /** The icount budget was reached. */
@@ -107,30 +96,19 @@ export class Executor {
   /** Host clock for translation statistics only (injected by the host boundary; never affects the guest). */
   clock: (() => number) | null = null;
   translateSeconds = 0;
-  codeBytes = 0;
   /**
    * Most instructions per block (default 128). 1 gives a reference mode with
    * one instruction per block and no self-loops; set it before the first run.
    */
   blockInsnLimit = 128;
   /**
-   * Tiering: runs of a block in the IR interpreter before it is compiled to
-   * JavaScript (0: compile every block at once). Cold code, most of a kernel's
-   * boot, is cheaper to interpret than to compile.
+   * Tiering: runs of a block in the IR interpreter before it is compiled
+   * (0: compile every block at once). Cold code, most of a kernel's boot, is
+   * cheaper to interpret than to compile.
    */
   jitThreshold = DEFAULT_JIT_THRESHOLD;
-  /**
-   * What blocks are compiled to: WebAssembly (the default: V8 compiles it
-   * without waiting for type feedback, and it runs faster than JavaScript)
-   * or JavaScript. The debug log's OUT section always shows JavaScript.
-   */
-  backend: Backend = 'wasm';
-  /** Hot blocks compiled together into one WebAssembly module (a module has a fixed cost of tens of microseconds). */
-  wasmBatch = 32;
-  /** Blocks compiled (statistics). */
-  compiledBlocks = 0;
-  /** Hot blocks waiting to be compiled together (wasm), with their IR. */
-  private pending: Array<{ tb: TranslationBlock; ir: IrBlock; options: EmitOptions }> = [];
+  /** Compiles blocks: its `backend` (wasm or js), batch size and statistics. */
+  readonly compiler: BlockCompiler;
   /** Links to another linear page, as (block, exit) pairs: undone when mappings change (unlinkAcrossPages). */
   private readonly crossLinks: Array<TranslationBlock | number> = [];
 
@@ -149,6 +127,7 @@ export class Executor {
       layout: ARENA,
     };
     this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS, S.EIP, S.BASE + 1, S.CPL);
+    this.compiler = new BlockCompiler(this.ctx, this.chain);
     this.cache.onDrop = (tb) => this.chain.invalidate(tb);
     mem.onWatchHit = (kind, linear, tag) => {
       if (tag >= 0) this.pendingDr6 |= 1 << tag; // a guest data breakpoint: #DB after the instruction
@@ -230,7 +209,7 @@ export class Executor {
 
   /** Drops every translated block (after loading a snapshot, or a mode of memory change). */
   flush(): void {
-    this.pending.length = 0;
+    this.compiler.flush();
     this.crossLinks.length = 0;
     this.cache.flush();
     this.chain.flush();
@@ -487,13 +466,15 @@ export class Executor {
     // The debug log (which shows the compiled code) and watchpoints (whose checks only compiled code has) compile at once.
     const interpret = this.jitThreshold !== 0 && dbg === null && !this.watchMode && canInterpret(tr.ir);
     let code: { fn: BlockFunction; extraExits: Array<{ retired: number }> };
-    let source = '';
+    let source = '', wasm = false;
     if (interpret) {
       code = interpretBlock(tr.ir, this.ctx);
     } else {
-      const compiled = this.compileNow(tr.ir, csBase, eip, cacheable);
+      // The debug log shows the block's JavaScript.
+      const compiled = this.compiler.now(tr.ir, csBase + eip, this.emitOptions(tr.ir, eip, cacheable), dbg?.outJs === true);
       code = compiled;
       source = compiled.source;
+      wasm = compiled.wasm;
     }
     const { exitDynamic, exitRetired } = exitTables(tr.ir.exits, code.extraExits);
     const physPc = mem.codePhys(tr.start);
@@ -508,7 +489,7 @@ export class Executor {
     );
     if (cacheable) this.cache.add(tb);
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
-    if (!interpret && cacheable && source === '') this.chain.assign(tb);
+    if (wasm && cacheable) this.chain.assign(tb);
     if (this.tracer) this.tracer.translated(tr.start, codeBytes(mem, tr.start, tr.end));
     for (const p of pages) if (p < mem.codePages.length) mem.protectCodePage(p);
     if (dbg) {
@@ -541,81 +522,28 @@ export class Executor {
     return { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode };
   }
 
-  /** Compiles one block at once (no interpreter: jitThreshold 0, the debug log, watchpoints). */
-  private compileNow(ir: IrBlock, csBase: number, eip: number, cacheable: boolean): CompiledCode {
-    const options = this.emitOptions(ir, eip, cacheable);
-    this.compiledBlocks++;
-    if (this.backend === 'js' || this.debug?.outJs) {
-      const compiled = compileBlock(ir, this.ctx, `tb_${hex(csBase + eip)}`, options);
-      this.codeBytes += compiled.source.length;
-      return compiled;
-    }
-    const compiled = compileWasmBlocks([{ block: ir, options, name: `tb_${hex(csBase + eip)}` }], this.ctx)[0];
-    this.codeBytes += compiled.bytes;
-    return { ...compiled, source: '' };
-  }
-
   /**
    * Compiles an interpreted block that has become hot, just before it runs
    * (so CS:EIP, the mode and its code pages are the ones it was made for).
    * The guest code is translated again: it cannot have changed, or the block
    * would have been invalidated; should the translation differ anyway (the
-   * breakpoints changed), the block stays interpreted. WebAssembly blocks
-   * wait for a batch to fill (they run interpreted until then).
+   * breakpoints changed), the block stays interpreted. A wasm block waiting
+   * for its batch comes back here when it has run on: its batch is compiled.
    */
   private promote(tb: TranslationBlock): void {
     const t0 = this.clock?.() ?? 0;
     const mem = this.cpu.mem;
-    if (this.pending.some((p) => p.tb === tb)) {
-      this.compilePending();
+    if (this.compiler.waiting(tb)) {
+      this.compiler.compilePending();
       if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
       return;
     }
     const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit);
     const same = tr.insnEips.length === tb.insnEips.length && tr.insnEips.every((e, i) => e === tb.insnEips[i]) &&
       mem.codePhys(tr.start) === tb.physPc && this.secondPageSame(tb);
-    if (same) {
-      const options = this.emitOptions(tr.ir, tb.eip, true);
-      if (this.backend === 'wasm') {
-        this.pending.push({ tb, ir: tr.ir, options });
-        tb.coldRuns = WASM_WAIT_RUNS;
-        if (this.pending.length >= this.wasmBatch) this.compilePending();
-      } else {
-        const compiled = compileBlock(tr.ir, this.ctx, `tb_${hex(tb.csBase + tb.eip)}`, options);
-        this.codeBytes += compiled.source.length;
-        this.install(tb, tr.ir, compiled);
-      }
-    }
+    if (same) this.compiler.promote(tb, tr.ir, this.emitOptions(tr.ir, tb.eip, true));
     if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
   }
-
-  /** Compiles the waiting blocks still valid into one WebAssembly module. */
-  private compilePending(): void {
-    const batch = this.pending.filter((p) => p.tb.valid);
-    this.pending = [];
-    if (batch.length === 0) return;
-    const code = compileWasmBlocks(batch.map((p) => ({ block: p.ir, options: p.options, name: `tb_${hex(p.tb.csBase + p.tb.eip)}` })), this.ctx);
-    batch.forEach((p, i) => {
-      this.codeBytes += code[i].bytes;
-      this.install(p.tb, p.ir, code[i]);
-      this.chain.assign(p.tb);
-    });
-  }
-
-  private install(tb: TranslationBlock, ir: IrBlock, code: { fn: BlockFunction; extraExits: Array<{ retired: number }> }): void {
-    const { exitDynamic, exitRetired } = exitTables(ir.exits, code.extraExits);
-    tb.replaceCode(code.fn, exitDynamic, exitRetired, ir.exits.length);
-    tb.coldRuns = 0;
-    this.compiledBlocks++;
-  }
-}
-
-/** The exit tables of a block: its guest exits, then the extra exits of its implementation (computed targets). */
-function exitTables(exits: IrBlock['exits'], extra: Array<{ retired: number }>): { exitDynamic: Uint8Array; exitRetired: Int32Array } {
-  return {
-    exitDynamic: Uint8Array.from([...exits.map((x) => (x.target === -1 ? 1 : 0)), ...extra.map(() => 1)]),
-    exitRetired: Int32Array.from([...exits.map((x) => x.retired), ...extra.map((x) => x.retired)]),
-  };
 }
 
 function codeBytes(mem: Cpu['mem'], start: number, end: number): Uint8Array {
