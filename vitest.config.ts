@@ -7,6 +7,8 @@ export default defineConfig({
     exclude: [...configDefaults.exclude, 'test/slow/**'],
     testTimeout: 120_000,
     pool: 'forks',
+    // Every translation checks its IR (frontend-x86/translate.ts), in the test processes and the CLIs they spawn.
+    env: { REWIND86_VALIDATE_IR: '1' },
     globalSetup: ['test/support/global-build.ts'],
   },
 });

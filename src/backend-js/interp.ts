@@ -44,13 +44,16 @@ interface Program {
   template: Int32Array;
   /** Globals as (temp, state slot) pairs. */
   globals: Int32Array;
-  /** Write-back lists, each as (temp, slot) pairs: the globals written so far at an exit or call. */
-  lists: Int32Array[];
-  /** Every global the block writes: written back when a guest fault leaves it (as compiled code's catch does). */
-  allWritten: Int32Array;
+  /**
+   * Every global the block writes, as (temp, slot) pairs in the order of
+   * their first writes: all of it is written back when a guest fault leaves
+   * the block (as compiled code's catch does), and at an exit or a call
+   * the prefix written so far (its length is in the op).
+   */
+  written: Int32Array;
   helpers: Array<(...args: number[]) => number | void>;
   helperFlags: Int32Array;
-  /** Per instruction number: the write-back list where it starts. */
+  /** Per instruction number: the length of the write-back prefix where it starts. */
   insnLists: Int32Array;
   /** First extra exit: leaving before instruction k is exit extraBase + k - 1. */
   extraBase: number;
@@ -80,13 +83,8 @@ const usesScratch = new Scratch(), writtenScratch = new Scratch(), labelScratch 
 
 function prepare(block: IrBlock, ctx: CodeContext): Program {
   const ops = block.ops, temps = block.temps;
-  const template = new Int32Array(temps.length);
   const globals: number[] = [];
-  for (let i = 0; i < temps.length; i++) {
-    const t = temps[i];
-    if (t.kind === TempKind.Const) template[i] = t.value;
-    else if (t.kind === TempKind.Global) globals.push(i, t.value);
-  }
+  for (let i = 0; i < temps.length; i++) if (temps[i].kind === TempKind.Global) globals.push(i, temps[i].value);
   // Move fusion (see fusable): how often each temp is read.
   const uses = usesScratch.take(temps.length);
   for (const o of ops) {
@@ -96,22 +94,12 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
   const helpers: Program['helpers'] = [];
   const helperNames: string[] = [];
   const helperFlags: number[] = [];
-  const lists: Int32Array[] = [];
   const written: number[] = [];
   const isWritten = writtenScratch.take(temps.length);
-  let listNow = -1;
-  const currentList = (): number => {
-    if (listNow < 0) {
-      lists.push(Int32Array.from(written));
-      listNow = lists.length - 1;
-    }
-    return listNow;
-  };
   const noteWrite = (t: number): void => {
     if (t >= 0 && isWritten[t] === 0 && temps[t].kind === TempKind.Global) {
       isWritten[t] = 1;
       written.push(t, temps[t].value);
-      listNow = -1;
     }
   };
   const labelAt = labelScratch.take(block.labelCount, -1);
@@ -153,9 +141,9 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
       case Op.Br: case Op.Brcond: branchFixups.push(at + W_AUX, o.aux); break;
       case Op.InsnStart:
         code[at + W_EXTRA] = temps[o.args[0]].value;
-        insnLists[o.aux] = currentList();
+        insnLists[o.aux] = written.length;
         break;
-      case Op.Exit: code[at + W_EXTRA] = currentList(); break;
+      case Op.Exit: code[at + W_EXTRA] = written.length; break;
       case Op.Call: {
         const h = o.helper!;
         let idx = helperNames.indexOf(h.name);
@@ -168,20 +156,26 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
           helperFlags.push(h.flags);
         }
         code[at + W_AUX] = idx;
-        if (h.flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) code[at + W_EXTRA] = currentList();
+        if (h.flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) code[at + W_EXTRA] = written.length;
         break;
       }
     }
     noteWrite(out);
     noteWrite(o.out2);
   }
-  const code = codeBuf.slice(0, len);
-  for (let k = 0; k < branchFixups.length; k += 2) code[branchFixups[k]] = labelAt[branchFixups[k + 1]];
+  for (let k = 0; k < branchFixups.length; k += 2) codeBuf[branchFixups[k]] = labelAt[branchFixups[k + 1]];
+  // One backing array for all of the program's arrays (a typed array's backing store is the costly allocation).
+  const all = new Int32Array(len + temps.length + globals.length + written.length + helperFlags.length + insnLists.length);
+  let end = 0;
+  const part = (n: number): Int32Array => all.subarray(end, end += n);
+  const code = part(len);
+  code.set(codeBuf.subarray(0, len));
+  const template = part(temps.length);
+  for (let i = 0; i < temps.length; i++) if (temps[i].kind === TempKind.Const) template[i] = temps[i].value;
+  const fill = (from: number[]): Int32Array => { const a = part(from.length); for (let i = 0; i < from.length; i++) a[i] = from[i]; return a; };
   return {
-    ctx, code, template,
-    globals: Int32Array.from(globals), lists, allWritten: Int32Array.from(written),
-    helpers, helperFlags: Int32Array.from(helperFlags), extraBase: block.exits.length,
-    insnLists: Int32Array.from(insnLists),
+    ctx, code, template, globals: fill(globals), written: fill(written),
+    helpers, helperFlags: fill(helperFlags), extraBase: block.exits.length, insnLists: fill(insnLists),
   };
 }
 
@@ -196,8 +190,9 @@ function fusable(block: IrBlock, o: IrInsn, next: IrInsn | undefined, uses: Int3
     next.args[0] === o.out && uses[o.out] === 1 && block.temps[o.out].kind === TempKind.Local;
 }
 
-function writeBack(v: Int32Array, s: Int32Array, list: Int32Array): void {
-  for (let i = 0; i < list.length; i += 2) s[list[i + 1]] = v[list[i]];
+/** Writes back the first `n` words of the (temp, slot) pairs of `list`. */
+function writeBack(v: Int32Array, s: Int32Array, list: Int32Array, n: number): void {
+  for (let i = 0; i < n; i += 2) s[list[i + 1]] = v[list[i]];
 }
 
 function cond(c: number, a: number, b: number): boolean {
@@ -271,7 +266,7 @@ function execute(p: Program, s: Int32Array): number {
         case Op.St: if (store(ctx, code[pc + W_AUX], v[a0], v[a1], code[pc + W_INSN]) !== 0) smc = 1; break;
         case Op.Call: {
           const idx = code[pc + W_AUX], flags = p.helperFlags[idx];
-          if (flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) writeBack(v, s, p.lists[code[pc + W_EXTRA]]);
+          if (flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) writeBack(v, s, p.written, code[pc + W_EXTRA]);
           const r = callHelper(p.helpers[idx], code, v, pc + W_ARGS, head >> 16, (flags & HelperFlags.CanFault) !== 0 ? code[pc + W_INSN] : -1);
           if (flags & HelperFlags.CodeWrite) { if (r !== 0) smc = 1; } else if (out >= 0) v[out] = r | 0;
           if (flags & HelperFlags.WritesState) for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
@@ -286,14 +281,14 @@ function execute(p: Program, s: Int32Array): number {
           const k = code[pc + W_AUX];
           // A store hit this block's code: leave before instruction k.
           if (smc !== 0) {
-            writeBack(v, s, p.lists[p.insnLists[k]]);
+            writeBack(v, s, p.written, p.insnLists[k]);
             s[ctx.eipSlot] = code[pc + W_EXTRA];
             return p.extraBase + k - 1;
           }
           break;
         }
         case Op.Exit:
-          writeBack(v, s, p.lists[code[pc + W_EXTRA]]);
+          writeBack(v, s, p.written, code[pc + W_EXTRA]);
           return code[pc + W_AUX];
         default:
           throw new Error(`interpreter: op ${head & 255}`);
@@ -301,7 +296,7 @@ function execute(p: Program, s: Int32Array): number {
       pc = next;
     }
   } catch (e) {
-    if (!(e instanceof ctx.Fault) || !e.stateSynced) writeBack(v, s, p.allWritten);
+    if (!(e instanceof ctx.Fault) || !e.stateSynced) writeBack(v, s, p.written, p.written.length);
     throw e;
   }
 }

@@ -186,11 +186,12 @@ const TOO_LONG = new TooLong();
 // Decoder state for the call in progress (decode is synchronous and not re-entrant).
 const NO_FETCH = (): number => 0;
 let fetchByte: (offset: number) => number = NO_FETCH;
+let fetchBase = 0;
 let pos = 0;
 
 function next(): number {
   if (pos >= MAX_LENGTH) throw TOO_LONG;
-  return fetchByte(pos++) & 0xff;
+  return fetchByte((fetchBase + pos++) | 0) & 0xff;
 }
 function next16(): number {
   const lo = next();
@@ -228,14 +229,15 @@ function invalid(mnemonic: string, eip: number, opcode: number, ext: number, opS
 }
 
 /**
- * Decodes one instruction at CS:eip. `fetch(i)` returns the byte at eip+i;
- * it is called for offsets 0, 1, 2, ... in order, never beyond the bytes the
+ * Decodes one instruction at CS:eip. `fetch(base + i)` (an int32) returns
+ * the byte at eip+i; it is called for i = 0, 1, 2, ... in order, never beyond the bytes the
  * instruction occupies (nor beyond 15), and whatever it throws propagates.
  * The decoder itself never throws: an undefined encoding gives mnemonic
  * '#ud', one longer than 15 bytes '#gp', with `length` the bytes read.
  */
-export function decode(fetch: (offset: number) => number, eip: number, code32: boolean): Insn {
+export function decode(fetch: (offset: number) => number, eip: number, code32: boolean, base = 0): Insn {
   fetchByte = fetch;
+  fetchBase = base;
   pos = 0;
   try {
     return decodeInsn(eip >>> 0, code32);

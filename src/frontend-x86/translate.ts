@@ -68,7 +68,17 @@ export interface TranslateRequest {
   stopAt?: (linear: number) => boolean;
   /** Called with each decoded instruction (for -d in_asm). */
   onInsn?: (insn: Insn) => void;
+  /** Check the IR made (tcg-ir/validate.ts) and throw if it is malformed; default: VALIDATE_IR. */
+  validate?: boolean;
 }
+
+/**
+ * Whether translations check their IR by default: a translator bug then
+ * throws where it is made instead of misbehaving later. The tests turn it
+ * on (REWIND86_VALIDATE_IR=1, vitest.config.ts); a run leaves it off, as
+ * the check costs a fifth of the passes' time on every block.
+ */
+export const VALIDATE_IR = typeof process !== 'undefined' && process.env.REWIND86_VALIDATE_IR === '1';
 
 export interface TranslatedBlock {
   ir: IrBlock;
@@ -134,7 +144,7 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
     if (i > 0 && req.stopAt?.(lin)) { t.index = i - 1; t.nextEip = eip; t.exitTo(eip); break; }
     if (i > 0) joinHere(t, eip, i);
     try {
-      insn = decode((k) => req.fetch((lin + k) | 0), eip, code32);
+      insn = decode(req.fetch, eip, code32, lin);
     } catch (e) {
       // A fault fetching a later instruction ends the block before it; the
       // fault is raised when that instruction is executed as a block's first.
@@ -172,7 +182,7 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
     t.exitTo(j.target);
   }
   insnEips.push(t.nextEip);
-  const problems = validateBlock(t.b.block);
+  const problems = req.validate ?? VALIDATE_IR ? validateBlock(t.b.block) : [];
   if (problems.length) throw new Error(`translator produced invalid IR at 0x${req.eip.toString(16)}: ${problems.join('; ')}`);
   return { ir: t.b.block, insnEips, start: startLin, end: endLin, low: lowLin };
 }

@@ -509,6 +509,7 @@ export class Executor {
       csBase, eip, mode, maxInsns,
       stopAt: this.breakpoints.size !== 0 || this.guest.code.size !== 0 ? (lin: number) => this.breakpoints.has(lin) || this.guest.code.has(lin) : undefined,
       onInsn,
+      validate: this.debug?.op === true || undefined,
     });
     optimizeBlock(tr.ir, { exitAtEveryInsn: this.watchMode });
     return tr;

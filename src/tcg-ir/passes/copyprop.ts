@@ -2,36 +2,43 @@
 // t read x directly, until t or x is written again. Works within straight
 // code: facts are dropped at labels (a branch may arrive with other values)
 // and facts about globals are dropped when a helper rewrites guest state.
+//
+// It runs on every block translated, so it allocates nothing and forgets in
+// constant time: a fact t -> x remembers the write count of x and the
+// label and clobber epochs it was made in, and holds only while all three
+// are unchanged.
 import { type IrBlock, TempKind } from '../ir.js';
 import { Op } from '../ops.js';
 import { clobbersGlobals } from '../effects.js';
+import { Scratch } from '../scratch.js';
 
-// (Written to allocate nothing per op: it runs on every block translated.)
+const scratch = new Scratch();
+
 export function propagateCopies(block: IrBlock): void {
-  const copyOf = new Map<number, number>();
-  let gone = -1;
-  const dropCopiesOf = (v: number, k: number) => { if (v === gone) copyOf.delete(k); };
-  const dropGlobal = (v: number, k: number) => { if (block.temps[v].kind === TempKind.Global) copyOf.delete(k); };
-  const forget = (t: number) => {
-    if (copyOf.size === 0) return;
-    copyOf.delete(t);
-    gone = t;
-    copyOf.forEach(dropCopiesOf);
-  };
+  const temps = block.temps, n = temps.length;
+  // Per temp: the source of its fact (-1: none), the source's write count then, and the epochs then; its own write count.
+  const w = scratch.take(5 * n);
+  const SRC = 0, SRC_WRITES = n, LABEL_EPOCH = 2 * n, CLOBBER_EPOCH = 3 * n, WRITES = 4 * n;
+  w.fill(-1, SRC, SRC + n);
+  let labelEpoch = 0, clobberEpoch = 0;
   for (const insn of block.ops) {
     const args = insn.args; // each op owns its args array
-    if (copyOf.size !== 0) {
-      for (let i = 0; i < args.length; i++) {
-        const c = copyOf.get(args[i]);
-        if (c !== undefined) args[i] = c;
-      }
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i], x = w[SRC + a];
+      if (x >= 0 && w[SRC_WRITES + a] === w[WRITES + x] && w[LABEL_EPOCH + a] === labelEpoch &&
+        (w[CLOBBER_EPOCH + a] === clobberEpoch || temps[x].kind !== TempKind.Global)) args[i] = x;
     }
-    if (insn.op === Op.Label) copyOf.clear();
-    if (clobbersGlobals(insn)) copyOf.forEach(dropGlobal);
-    if (insn.out >= 0) forget(insn.out);
-    if (insn.out2 >= 0) forget(insn.out2);
-    if (insn.op === Op.Mov && block.temps[insn.out].kind === TempKind.Local && insn.args[0] !== insn.out) {
-      copyOf.set(insn.out, insn.args[0]);
+    if (insn.op === Op.Label) labelEpoch++;
+    if (clobbersGlobals(insn)) clobberEpoch++;
+    if (insn.out >= 0) { w[SRC + insn.out] = -1; w[WRITES + insn.out]++; }
+    if (insn.out2 >= 0) { w[SRC + insn.out2] = -1; w[WRITES + insn.out2]++; }
+    const t = insn.out;
+    if (insn.op === Op.Mov && temps[t].kind === TempKind.Local && insn.args[0] !== t) {
+      const x = insn.args[0];
+      w[SRC + t] = x;
+      w[SRC_WRITES + t] = w[WRITES + x];
+      w[LABEL_EPOCH + t] = labelEpoch;
+      w[CLOBBER_EPOCH + t] = clobberEpoch;
     }
   }
 }
