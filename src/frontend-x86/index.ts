@@ -18,4 +18,5 @@ export { computeOszapc, parityFlag, CcKind, ccOp } from './flags.js';
 export { ModeBit, FLAT_SHIFT, isFlat } from './mode.js';
 export { H } from './helpers.js';
 export { translateBlock, type TranslateRequest, type TranslatedBlock } from './translate.js';
-export { STRING_OPS, SYSTEM_OPS } from './tr-system.js';
+export { SYSTEM_OPS } from './tr-system.js';
+export { STRING_OPS } from './tr-string.js';

@@ -1,27 +1,8 @@
-// Instructions carried out by runtime helpers: string ops, port I/O, BCD,
+// Instructions carried out by runtime helpers: port I/O, BCD,
 // cpuid, rdtsc, msr, descriptor tables, control registers, interrupts flag.
 import { type Tcx } from './context.js';
 import { S } from './state.js';
 import { H } from './helpers.js';
-import { Seg } from './insn.js';
-
-/** String op numbers shared with the runtime's string helper. */
-export const STRING_OPS = ['movs', 'cmps', 'stos', 'lods', 'scas', 'ins', 'outs'] as const;
-
-export function trString(t: Tcx): void {
-  const i = t.insn;
-  const op = STRING_OPS.indexOf(i.mnemonic as (typeof STRING_OPS)[number]);
-  const src = i.operands.find((o) => o.kind === 'mem' && o.seg !== Seg.ES || (o.kind === 'mem' && i.mnemonic === 'lods'));
-  const seg = src && src.kind === 'mem' ? src.seg : i.segOverride >= 0 ? i.segOverride : Seg.DS;
-  const mem = i.operands.find((o) => o.kind === 'mem');
-  const size = mem && mem.kind === 'mem' ? mem.size : i.opSize === 32 ? 4 : 2;
-  const rep = i.rep === 0xf3 ? 1 : i.rep === 0xf2 ? 2 : 0;
-  t.flush();
-  t.call(H.string, [t.c(op), t.c(size), t.c(i.addrSize), t.c(seg), t.c(rep)]);
-  if (op === 1 || op === 4) t.cc = { op: -1, a: -1, b: -1 };
-  // The helper runs the whole rep loop; port I/O ends the block like in/out.
-  if (op >= 5) t.endBlock();
-}
 
 export function trIo(t: Tcx): void {
   const i = t.insn;

@@ -13,7 +13,8 @@ import { trJmp, trJcc, trCall, trRet, trLoop, trInt, trHlt, trFar, trIret, trSys
 import { trPush, trPop, trPusha, trPopa, trPushf, trPopf, trEnter, trLeave } from './tr-stack.js';
 import { trShift, trShiftDouble } from './tr-shift.js';
 import { trBitTest, trBitScan } from './tr-bits.js';
-import { trString, trIo, trBcd, trStateHelper, trDescTable, trSystem, trInvlpg, SYSTEM_OPS, STRING_OPS } from './tr-system.js';
+import { trIo, trBcd, trStateHelper, trDescTable, trSystem, trInvlpg, SYSTEM_OPS } from './tr-system.js';
+import { trString, STRING_OPS } from './tr-string.js';
 
 type Handler = (t: Tcx) => void;
 
