@@ -97,6 +97,32 @@ describe('links between pages', () => {
   it('are undone by a CR3 load', () => {
     expect(runRemap(REMAP_BY_CR3).cpu.s[S.EBX]).toBe(3000 + 6000);
   });
+
+  // With CR4.PGE, a CR3 load leaves global pages' translations be (SDM vol. 3, 4.10.4.1), and so do the links into them.
+  const globalPages = (global: boolean) => (m: Machine): void => {
+    const dv = new DataView(m.mem.m8.buffer, m.mem.m8.byteOffset, m.mem.size);
+    if (global) {
+      dv.setUint32(0x11000 + 4 * 0x200, 0x200103, true);
+      dv.setUint32(0x13000 + 4 * 0x200, 0x201103, true);
+    }
+    m.cpu.s[S.CR4] |= 0x80; // PGE
+    m.cpu.updatePaging();
+  };
+
+  it('into pages that are not global are undone by a CR3 load with global pages enabled', () => {
+    expect(runRemap(REMAP_BY_CR3, globalPages(false)).cpu.s[S.EBX]).toBe(3000 + 6000);
+  });
+
+  it('into a global page outlive a CR3 load, as its TLB entry may', () => {
+    // The call that was linked before the CR3 load goes on to the old function (1), as the
+    // CPU may keep using a global page's translation; the first call after the load is
+    // from a block translated then, which finds the new one (2).
+    expect(runRemap(REMAP_BY_CR3, globalPages(true)).cpu.s[S.EBX]).toBe(3000 + 2 + 2999);
+  });
+
+  it('into a global page are undone by INVLPG', () => {
+    expect(runRemap(REMAP_BY_INVLPG, globalPages(true)).cpu.s[S.EBX]).toBe(3000 + 6000);
+  });
 });
 
 // INVLPG of an address in a 4 MiB page drops every TLB entry of that page.

@@ -8,12 +8,13 @@ import { TLB_BITS } from '../src/backend-js/index.js';
 import { compileWasmBlocks, type WasmContext, type WasmLayout } from '../src/backend-wasm/index.js';
 import { TranslationBlock } from '../src/runtime/index.js';
 import { WasmChain } from '../src/runtime/chain.js';
+import { MappingScope } from '../src/runtime/memory.js';
 
 const COUNTER = 0, EIP = 8, CS_BASE = 9, CPL = 10;
 const LAYOUT: WasmLayout = {
   state: 0, ic: 256, ctl: 272, cur: 280, jgen: 284,
   tlbR: 4096, tlbW: 4096 + 4 * (1 << TLB_BITS), tlbO: 4096 + 8 * (1 << TLB_BITS),
-  jcache: 65536, slots: 131072, ram: 196608,
+  jcache: 65536, regions: 65536 + 49152, slots: 131072, ram: 196608,
 };
 
 function block(eip: number, next: number, dynamic: boolean, count: boolean, ctx: WasmContext, mode = 0): TranslationBlock {
@@ -74,23 +75,39 @@ describe('the wasm dispatcher', () => {
   });
 
   it('enters a block from the jump cache at the CPL it was found at, and not at another', () => {
-    chain.remember(0x2000, b, 0);
+    chain.remember(0x2000, b, 0, false);
     expect(run(a)).toMatchObject({ last: 'B', counter: 1 });
     s[CPL] = 3;
     expect(run(a)).toMatchObject({ last: 'A', counter: 1 });
   });
 
   it('forgets the jump cache when mappings change', () => {
-    chain.remember(0x2000, b, 0);
+    chain.remember(0x2000, b, 0, false);
     chain.forgetMappings();
     expect(run(a)).toMatchObject({ last: 'A', counter: 0 });
-    chain.remember(0x2000, b, 0);
+    chain.remember(0x2000, b, 0, false);
     expect(run(a)).toMatchObject({ last: 'B', counter: 1 });
+  });
+
+  it('forgets on a CR3 load the entries of pages that are not global, on an INVLPG those of its 4 MiB region', () => {
+    const entered = (global: boolean, forget: () => void): boolean => {
+      chain.remember(0x2000, b, 0, global);
+      forget();
+      return run(a).last === 'B';
+    };
+    expect(entered(true, () => chain.forgetMappings(MappingScope.NotGlobal))).toBe(true);
+    expect(entered(false, () => chain.forgetMappings(MappingScope.NotGlobal))).toBe(false);
+    expect(entered(true, () => chain.forgetMappings(MappingScope.Region, 0x2fff))).toBe(false);
+    expect(entered(false, () => chain.forgetMappings(MappingScope.Region, 0x3fffff))).toBe(false);
+    expect(entered(true, () => chain.forgetMappings(MappingScope.Region, 0x400000))).toBe(true);
+    expect(entered(false, () => chain.forgetMappings(MappingScope.Region, 0xc0000000))).toBe(true);
+    expect(entered(true, () => chain.forgetMappings(MappingScope.All))).toBe(false);
+    expect(entered(true, () => {})).toBe(true);
   });
 
   it('never enters an invalidated block, through a link or the jump cache', () => {
     chain.link(a, 0, b);
-    chain.remember(0x2000, b, 0);
+    chain.remember(0x2000, b, 0, false);
     chain.invalidate(b);
     expect(run(a)).toMatchObject({ last: 'A', counter: 0 });
   });
@@ -98,7 +115,7 @@ describe('the wasm dispatcher', () => {
   it('never enters a block made for another translation mode from the jump cache', () => {
     const other = block(0x2000, 0x1000, false, true, ctx, 1);
     chain.assign(other);
-    chain.remember(0x2000, other, 0);
+    chain.remember(0x2000, other, 0, false);
     expect(run(a)).toMatchObject({ last: 'A', counter: 0 });
   });
 

@@ -36,7 +36,7 @@ const FAULTY: HelperDecl = { name: 'faulty', flags: HelperFlags.CanFault | Helpe
 const CODEWRITE: HelperDecl = { name: 'codewrite', flags: HelperFlags.CodeWrite | HelperFlags.SideEffects };
 
 /** Where the wasm backend finds state, TLB and RAM in the test machine's memory. */
-const LAYOUT: WasmLayout = { state: 0, ic: 256, ctl: 272, cur: 280, jgen: 284, slots: 0, jcache: 0, tlbR: 4096, tlbW: 4096 + 4 * (1 << TLB_BITS), tlbO: 4096 + 8 * (1 << TLB_BITS), ram: 65536 };
+const LAYOUT: WasmLayout = { state: 0, ic: 256, ctl: 272, cur: 280, jgen: 284, slots: 0, jcache: 0, regions: 0, tlbR: 4096, tlbW: 4096 + 4 * (1 << TLB_BITS), tlbO: 4096 + 8 * (1 << TLB_BITS), ram: 65536 };
 
 /**
  * A machine for one run: RAM, a TLB mapping some pages, slow paths and

@@ -16,12 +16,16 @@
 // computed exit is followed only when EIP and the CS base are those of the
 // block it leads to, as in the executor's loop. An exit without a usable
 // link tries the jump cache (JUMP_CACHE_ENTRIES entries at layout.jcache, by
-// linear address: [linear, slot, generation << 2 | CPL]), which the runtime
-// fills from its own lookups and empties whenever mappings change (by
-// moving to the next generation, the int32 at layout.jgen: INVLPG is
-// frequent); an entry holds if it is of this generation and EIP, CS base,
-// mode and CPL are the block's (a block of another CPL might be on a page
-// this CPL may not fetch from).
+// linear address: [linear, slot, generation << 3 | global << 2 | CPL]),
+// which the runtime fills from its own lookups. An entry's generation is
+// the sum of the generation of all entries (int32 at layout.jgen), that of
+// the entries of pages that are not global (at layout.jgen + 4; not in the
+// sum for a global page) and that of its 4 MiB region (layout.regions,
+// an int32 per region): the runtime empties the cache, or the part a CR3
+// load or an INVLPG drops, by moving one of them on (the counters only
+// grow, so the sum changes too). An entry holds if its generation is the
+// current sum and EIP, CS base, mode and CPL are the block's (a block of
+// another CPL might be on a page this CPL may not fetch from).
 import { Bytes, W, ValType, VOID } from './encode.js';
 import { type WasmLayout } from './emit.js';
 
@@ -47,7 +51,7 @@ export type Dispatcher = (slot: number) => number;
 
 export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, layout: WasmLayout, eipSlot: number, csBaseSlot: number, cplSlot: number): Dispatcher {
   const c = new Bytes();
-  const SLOT = 0, E = 1, REC = 2, NEXT = 3, LIN = 4, JC = 5;
+  const SLOT = 0, E = 1, REC = 2, NEXT = 3, LIN = 4, JC = 5, TAG = 6;
   const zero = () => c.byte(W.I32Const).s32(0);
   const ic0 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic); };
   const ic1 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic + 8); };
@@ -95,8 +99,15 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   c.byte(W.I32Load).u32(2).u32(layout.jcache + 4).byte(W.LocalTee).u32(NEXT);
   c.byte(W.I32Const).s32(0).byte(W.I32LtS).byte(W.If).byte(VOID); packed(true); c.byte(W.Return).byte(W.End);
   c.byte(W.LocalGet).u32(JC).byte(W.I32Load).u32(2).u32(layout.jcache).byte(W.LocalGet).u32(LIN).byte(W.I32Eq);
-  c.byte(W.LocalGet).u32(JC).byte(W.I32Load).u32(2).u32(layout.jcache + 8);
-  zero(); c.byte(W.I32Load).u32(2).u32(layout.jgen).byte(W.I32Const).s32(2).byte(W.I32Shl); stateWord(cplSlot); c.byte(W.I32Or);
+  c.byte(W.LocalGet).u32(JC).byte(W.I32Load).u32(2).u32(layout.jcache + 8).byte(W.LocalTee).u32(TAG);
+  //   generation: all + the region's + (not global ? not-global's : 0)
+  zero(); c.byte(W.I32Load).u32(2).u32(layout.jgen);
+  c.byte(W.LocalGet).u32(LIN).byte(W.I32Const).s32(22).byte(W.I32ShrU).byte(W.I32Const).s32(2).byte(W.I32Shl);
+  c.byte(W.I32Load).u32(2).u32(layout.regions).byte(W.I32Add);
+  c.byte(W.I32Const).s32(0); zero(); c.byte(W.I32Load).u32(2).u32(layout.jgen + 4);
+  c.byte(W.LocalGet).u32(TAG).byte(W.I32Const).s32(4).byte(W.I32And).byte(W.Select).byte(W.I32Add);
+  c.byte(W.I32Const).s32(3).byte(W.I32Shl);
+  c.byte(W.LocalGet).u32(TAG).byte(W.I32Const).s32(4).byte(W.I32And).byte(W.I32Or); stateWord(cplSlot); c.byte(W.I32Or);
   c.byte(W.I32Eq).byte(W.I32And);
   nextFits(); c.byte(W.I32And);
   nextWord(SlotWord.Mode);
@@ -113,7 +124,7 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   c.byte(W.Br).u32(0);
   c.byte(W.End).byte(W.Unreachable).byte(W.End);
 
-  const body = new Bytes().u32(1).u32(5).byte(ValType.I32).append(c);
+  const body = new Bytes().u32(1).u32(6).byte(ValType.I32).append(c);
   const m = new Bytes();
   m.byte(0x00).byte(0x61).byte(0x73).byte(0x6d).byte(1).byte(0).byte(0).byte(0);
   // Type 0: a block () -> i32; type 1: the dispatcher (i32) -> i32.

@@ -32,9 +32,14 @@ export interface WasmLayout {
   cur: number;
   /** The dispatcher's slot records (dispatch.ts). */
   slots: number;
-  /** The dispatcher's jump cache and its generation (int32) (dispatch.ts). */
+  /**
+   * The dispatcher's jump cache and its generations (dispatch.ts): two
+   * int32 at jgen (all entries; entries of pages that are not global) and
+   * one per 4 MiB region at regions.
+   */
   jcache: number;
   jgen: number;
+  regions: number;
   /** Guest physical address 0. */
   ram: number;
 }

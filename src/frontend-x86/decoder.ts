@@ -228,6 +228,12 @@ function invalid(mnemonic: string, eip: number, opcode: number, ext: number, opS
   };
 }
 
+/** An undefined encoding (#UD). A plain function: a closure in decodeInsn would put its variables on the heap. */
+function undefinedOpcode(eip: number, opcode: number, opSize: 16 | 32, addrSize: 16 | 32, segOverride: number,
+  rep: number, lock: boolean, modrm: number): Insn {
+  return invalid('#ud', eip, opcode, modrm >= 0 ? (modrm >> 3) & 7 : -1, opSize, addrSize, segOverride, rep, lock, modrm);
+}
+
 /**
  * Decodes one instruction at CS:eip. `fetch(base + i)` (an int32) returns
  * the byte at eip+i; it is called for i = 0, 1, 2, ... in order, never beyond the bytes the
@@ -286,13 +292,11 @@ function decodeInsn(eip: number, code32: boolean): Insn {
   } else {
     slot = ONE[b]!;
   }
-  const bad = (): Insn => invalid('#ud', eip, opcode, modrm >= 0 ? (modrm >> 3) & 7 : -1,
-    opSize, addrSize, segOverride, rep, lock, modrm);
-  if (slot === null) return bad();
+  if (slot === null) return undefinedOpcode(eip, opcode, opSize, addrSize, segOverride, rep, lock, modrm);
   if ((slot as DecodeGroup).rows !== undefined) {
     modrm = next();
     d = (slot as DecodeGroup).rows[(modrm >> 3) & 7]!;
-    if (d === null) return bad();
+    if (d === null) return undefinedOpcode(eip, opcode, opSize, addrSize, segOverride, rep, lock, modrm);
   } else {
     d = slot as DecodeOp;
     if (d.modrm && modrm < 0) modrm = next();
@@ -305,12 +309,12 @@ function decodeInsn(eip: number, code32: boolean): Insn {
   const attrs = d.attrs;
   const isReg = mod === 3;
   if (modrm >= 0) {
-    if (isReg && (attrs & A_MEM) !== 0) return bad();
+    if (isReg && (attrs & A_MEM) !== 0) return undefinedOpcode(eip, opcode, opSize, addrSize, segOverride, rep, lock, modrm);
     if (d.check !== 0) {
-      if (d.check === 3 ? (reg === 1 || reg > 4) : (reg > 5 || (d.check === 2 && reg === 1))) return bad();
+      if (d.check === 3 ? (reg === 1 || reg > 4) : (reg > 5 || (d.check === 2 && reg === 1))) return undefinedOpcode(eip, opcode, opSize, addrSize, segOverride, rep, lock, modrm);
     }
   }
-  if (lock && ((attrs & A_LOCK) === 0 || isReg || modrm < 0)) return bad();
+  if (lock && ((attrs & A_LOCK) === 0 || isReg || modrm < 0)) return undefinedOpcode(eip, opcode, opSize, addrSize, segOverride, rep, lock, modrm);
 
   // Effective address (ModRM mod != 3): SDM vol. 2, tables 2-1 to 2-3.
   let base = NONE;

@@ -9,6 +9,8 @@ import { TLB_BITS } from '../backend-js/index.js';
 
 const TLB_BYTES = (1 << TLB_BITS) * 4;
 const WASM_PAGE = 65536;
+/** A generation per 4 MiB region of the linear address space. */
+const REGION_BYTES = 1024 * 4;
 /** Compiled blocks the dispatcher can chain (runtime/chain.ts); later ones run without it until the cache is flushed. */
 export const MAX_SLOTS = 32768;
 
@@ -17,13 +19,14 @@ export const ARENA: WasmLayout = {
   ic: 1024,
   ctl: 1040,
   cur: 1048,
-  jgen: 1052,
+  jgen: 1052, // and 1056
   tlbR: 4096,
   tlbW: 4096 + TLB_BYTES,
   tlbO: 4096 + 2 * TLB_BYTES,
   slots: WASM_PAGE,
   jcache: WASM_PAGE + MAX_SLOTS * SLOT_BYTES,
-  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + Math.ceil((JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES) / WASM_PAGE) * WASM_PAGE,
+  regions: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES,
+  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + Math.ceil((JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES + REGION_BYTES) / WASM_PAGE) * WASM_PAGE,
 };
 
 /** A memory for `ramBytes` of guest RAM after the header. */

@@ -7,19 +7,23 @@
 // slot, which the dispatcher never enters.
 import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID, SlotWord, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES } from '../backend-wasm/index.js';
 import { type TranslationBlock } from './tb.js';
+import { MappingScope } from './memory.js';
 
 const WORDS = SLOT_BYTES / 4;
-/** Jump cache generations before the cache is cleared for real (the generation must fit in 30 bits). */
-const GENERATIONS = 1 << 29;
+/** Each jump cache generation counter stays below this (their sum, shifted left by 3, must fit in 32 bits). */
+const GENERATIONS = 1 << 26;
+const REGIONS = 1024;
 
 export class WasmChain {
   readonly run: Dispatcher;
   private readonly table: WebAssembly.Table;
   private readonly words: Int32Array;
   private readonly cur: Int32Array;
-  /** The jump cache: [linear, slot, generation << 2 | CPL] per entry, and the generation. */
+  /** The jump cache: [linear, slot, generation << 3 | global << 2 | CPL] per entry; the generations (dispatch.ts). */
   private readonly jc: Int32Array;
+  /** [all entries, entries of pages that are not global] */
   private readonly jgen: Int32Array;
+  private readonly regionGen: Int32Array;
   private blocks: TranslationBlock[] = [];
 
   constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number, eipSlot: number, csBaseSlot: number, cplSlot: number) {
@@ -27,29 +31,37 @@ export class WasmChain {
     this.words = new Int32Array(memory.buffer, layout.slots, maxSlots * WORDS);
     this.cur = new Int32Array(memory.buffer, layout.cur, 1);
     this.jc = new Int32Array(memory.buffer, layout.jcache, (JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES) / 4);
-    this.jgen = new Int32Array(memory.buffer, layout.jgen, 1);
+    this.jgen = new Int32Array(memory.buffer, layout.jgen, 2);
+    this.regionGen = new Int32Array(memory.buffer, layout.regions, REGIONS);
     this.clearJumpCache();
     this.run = createDispatcher(memory, this.table, layout, eipSlot, csBaseSlot, cplSlot);
   }
 
-  /** A lookup of the executor found `tb` at `linear` under the current mappings, at this CPL. */
-  remember(linear: number, tb: TranslationBlock, cpl: number): void {
+  /** A lookup of the executor found `tb` at `linear` under the current mappings, at this CPL; its page is global or not. */
+  remember(linear: number, tb: TranslationBlock, cpl: number, global: boolean): void {
     if (tb.slot < 0) return;
     const e = ((linear ^ (linear >>> 12)) & (JUMP_CACHE_ENTRIES - 1)) * (JUMP_CACHE_BYTES / 4);
+    const generation = this.jgen[0] + this.regionGen[linear >>> 22] + (global ? 0 : this.jgen[1]);
     this.jc[e] = linear;
     this.jc[e + 1] = tb.slot;
-    this.jc[e + 2] = (this.jgen[0] << 2) | cpl;
+    this.jc[e + 2] = (generation << 3) | (global ? 4 : 0) | cpl;
   }
 
-  /** Empties the jump cache (linear addresses may map elsewhere now): its entries are of an older generation. */
-  forgetMappings(): void {
-    if (this.jgen[0] === GENERATIONS - 1) this.clearJumpCache();
-    else this.jgen[0]++;
+  /**
+   * Linear addresses may map elsewhere now: the entries `scope` covers
+   * (Memory.mappingChanged) are of an older generation from here on.
+   */
+  forgetMappings(scope: MappingScope = MappingScope.All, linear = 0): void {
+    const counters = scope === MappingScope.Region ? this.regionGen : this.jgen;
+    const i = scope === MappingScope.Region ? linear >>> 22 : scope === MappingScope.NotGlobal ? 1 : 0;
+    if (counters[i] === GENERATIONS - 1) this.clearJumpCache();
+    else counters[i]++;
   }
 
   private clearJumpCache(): void {
     for (let e = 0; e < this.jc.length; e += JUMP_CACHE_BYTES / 4) this.jc[e + 1] = -1;
-    this.jgen[0] = 0;
+    this.jgen.fill(0);
+    this.regionGen.fill(0);
   }
 
   /** Gives a block just compiled to wasm a slot (none when all are taken: it then runs without chaining). */

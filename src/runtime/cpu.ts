@@ -2,11 +2,14 @@
 // instructions: reset, EFLAGS assembly, segment-register caches and the
 // translation mode they imply.
 import { S, F, computeOszapc, ModeBit, FLAT_SHIFT } from '../frontend-x86/index.js';
-import { type Memory } from './memory.js';
+import { type Memory, MappingScope } from './memory.js';
 import { ARENA } from './arena.js';
 import { type IoBus } from './io.js';
 import { PageWalker } from './paging.js';
 import { fpuReset } from './fpu/registers.js';
+
+/** CR4.PGE: global pages (SDM vol. 3, 2.5). */
+const CR4_PGE = 1 << 7;
 
 export class Cpu {
   /** The architectural state (slots in frontend-x86/state.ts), in the arena. */
@@ -45,11 +48,16 @@ export class Cpu {
     this.reset();
   }
 
-  /** Call after CR0, CR3 or CR4 change: switches paging on or off and drops stale translations. */
-  updatePaging(): void {
+  /**
+   * Call after CR0, CR3 or CR4 change: switches paging on or off and drops
+   * stale translations, all of them but after a CR3 load (`cr3Only`) with
+   * CR4.PGE set, which keeps global pages' (SDM vol. 3, 4.10.4.1).
+   */
+  updatePaging(cr3Only = false): void {
     const on = (this.s[S.CR0] & 0x80000001) === (0x80000001 | 0);
     this.mem.walker = on ? this.walker : null;
-    this.mem.mappingChanged();
+    const keepGlobal = cr3Only && on && (this.s[S.CR4] & CR4_PGE) !== 0;
+    this.mem.mappingChanged(keepGlobal ? MappingScope.NotGlobal : MappingScope.All);
   }
 
   /** Power-on state (SDM vol. 3, 9.1.1): real mode, CS:IP = F000:FFF0 with CS base FFFF0000. */

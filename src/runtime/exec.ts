@@ -8,6 +8,8 @@ import { type WasmContext } from '../backend-wasm/index.js';
 import { type Cpu } from './cpu.js';
 import { ARENA, MAX_SLOTS } from './arena.js';
 import { WasmChain } from './chain.js';
+import { CrossLinks } from './cross-links.js';
+import { MappingScope } from './memory.js';
 import { BlockCompiler, exitTables } from './block-compiler.js';
 import { Fault, FaultKind, VEC } from './fault.js';
 import { TbCache, TranslationBlock, blockKey } from './tb.js';
@@ -19,8 +21,6 @@ import './v8-tiering.js';
 const JUMP_CACHE_MASK = 4095;
 /** Translated blocks kept before the whole cache is dropped. */
 const MAX_CACHED_BLOCKS = 32768;
-/** Links to other pages remembered before they are all undone (see Executor.unlinkAcrossPages). */
-const MAX_CROSS_LINKS = 1 << 16;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
 export const DEFAULT_JIT_THRESHOLD = 100;
 
@@ -109,8 +109,11 @@ export class Executor {
   jitThreshold = DEFAULT_JIT_THRESHOLD;
   /** Compiles blocks: its `backend` (wasm or js), batch size and statistics. */
   readonly compiler: BlockCompiler;
-  /** Links to another linear page, as (block, exit) pairs: undone when mappings change (unlinkAcrossPages). */
-  private readonly crossLinks: Array<TranslationBlock | number> = [];
+  /** Links to another linear page: undone when the mappings they depend on change (mappingsChanged). */
+  private readonly crossLinks = new CrossLinks((tb, e) => {
+    tb.links[e] = null;
+    this.chain.unlink(tb, e);
+  });
 
   constructor(readonly cpu: Cpu) {
     const mem = cpu.mem;
@@ -144,7 +147,7 @@ export class Executor {
       if (!this.cache.hasPage(page) && !(cur !== null && cur.valid && cur.pages.includes(page))) mem.unprotectCodePage(page);
       return hit;
     };
-    mem.onMappingChange = () => this.unlinkAcrossPages();
+    mem.onMappingChange = (scope, linear) => this.mappingsChanged(scope, linear);
   }
 
   /** Asks a running run() to return at the next block boundary. */
@@ -191,26 +194,23 @@ export class Executor {
   }
 
   /**
-   * Drops the links from blocks to blocks on other linear pages: they were
-   * made for the mappings of the moment (a link within one page stays right,
-   * since the block it starts from was found through the page's current
-   * mapping).
+   * Drops the links from blocks to blocks on other linear pages, and the
+   * jump cache entries, that `scope` covers (Memory.mappingChanged): they
+   * were made for the mappings of the moment (a link within one page stays
+   * right, since the block it starts from was found through the page's
+   * current mapping).
    */
-  private unlinkAcrossPages(): void {
-    this.chain.forgetMappings();
-    const l = this.crossLinks;
-    for (let i = 0; i < l.length; i += 2) {
-      const tb = l[i] as TranslationBlock, e = l[i + 1] as number;
-      tb.links[e] = null;
-      this.chain.unlink(tb, e);
-    }
-    l.length = 0;
+  private mappingsChanged(scope: MappingScope, linear: number): void {
+    this.chain.forgetMappings(scope, linear);
+    if (scope === MappingScope.Region) this.crossLinks.undoRegion(linear >>> 22);
+    else if (scope === MappingScope.NotGlobal) this.crossLinks.undoNotGlobal();
+    else this.crossLinks.undoAll();
   }
 
   /** Drops every translated block (after loading a snapshot, or a mode of memory change). */
   flush(): void {
     this.compiler.flush();
-    this.crossLinks.length = 0;
+    this.crossLinks.clear();
     this.cache.flush();
     this.chain.flush();
     this.jumpCache.fill(null);
@@ -341,15 +341,12 @@ export class Executor {
       if (next === null || !next.valid || (tb.exitDynamic[e] !== 0 && (next.eip !== s[S.EIP] || next.csBase !== s[S.BASE + 1]))) {
         this.current = null;
         next = this.lookup(this.blockInsnLimit);
-        // A link to another linear page holds until mappings change (see unlinkAcrossPages).
+        // A link to another linear page holds until its mapping changes (see mappingsChanged).
         if (tb.valid && next.cached && next.pages.length === 1) {
           tb.links[e] = next;
           this.chain.link(tb, e, next);
-          if (((tb.csBase + tb.eip) >>> 12) !== ((next.csBase + next.eip) >>> 12)) {
-            // A computed exit relinked again and again grows the list: past a bound, start it over.
-            if (this.crossLinks.length >= MAX_CROSS_LINKS * 2) this.unlinkAcrossPages();
-            this.crossLinks.push(tb, e);
-          }
+          const target = (next.csBase + next.eip) | 0;
+          if (((tb.csBase + tb.eip) >>> 12) !== (target >>> 12)) this.crossLinks.add(tb, e, target, cpu.mem.codeGlobal(target));
         }
       } else if (next.slot >= 0 && tb.slot >= 0) {
         this.chain.link(tb, e, next); // a link made before one of the two was compiled
@@ -436,7 +433,7 @@ export class Executor {
       }
       if (tb !== null) {
         this.jumpCache[slot] = tb;
-        this.chain.remember(linear, tb, s[S.CPL]);
+        this.chain.remember(linear, tb, s[S.CPL], mem.codeGlobal(linear));
         return tb;
       }
     }

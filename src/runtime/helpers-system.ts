@@ -57,7 +57,7 @@ export function movToCr(cpu: Cpu, cr: number, v: number, insn: number): void {
       cpu.exitRequest = true;
       return;
     case 2: s[S.CR2] = v; return;
-    case 3: s[S.CR3] = v; cpu.updatePaging(); cpu.exitRequest = true; return;
+    case 3: s[S.CR3] = v; cpu.updatePaging(true); cpu.exitRequest = true; return;
     case 4:
       // VME, PVI, PCE, OSFXSR... are not implemented: setting them is #GP(0) (SDM vol. 3, 2.5).
       if (v & ~CR4_SUPPORTED) throw gp0(insn);

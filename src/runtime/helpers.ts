@@ -5,6 +5,7 @@
 import { H, S, computeOszapc } from '../frontend-x86/index.js';
 import { HelperFlags } from '../tcg-ir/index.js';
 import { type Cpu } from './cpu.js';
+import { MappingScope } from './memory.js';
 import { Fault, FaultKind } from './fault.js';
 import { divide, bcdAdjust, rotateCarry, rotateCarryFlags, bitScan } from './helpers-arith.js';
 import { stringOp } from './helpers-string.js';
@@ -70,7 +71,7 @@ export function createHelpers(cpu: Cpu): Record<string, Fn> {
     [H.movToDr.name]: (dr, v, insn) => movToDr(cpu, dr, v, insn),
     [H.movFromDr.name]: (dr, insn) => movFromDr(cpu, dr, insn),
     [H.system.name]: (op, v, os, old, insn) => systemOp(cpu, op, v, os, old, insn),
-    [H.invlpg.name]: () => { cpu.mem.mappingChanged(); },
+    [H.invlpg.name]: (linear: number) => { cpu.mem.mappingChanged(MappingScope.Region, linear); },
   };
   // Attribute faults raised deep inside a helper to the calling instruction.
   for (const decl of Object.values(H)) {

@@ -12,6 +12,9 @@ import { ARENA, createArena } from './arena.js';
 import { type WatchSpec } from './debug-regs.js';
 
 export const PAGE_SIZE = 4096;
+
+/** Which linear-to-physical mappings may have changed (Memory.mappingChanged). */
+export const enum MappingScope { All, NotGlobal, Region }
 const TLB_SIZE = 1 << TLB_BITS;
 
 export interface MmioRegion {
@@ -32,6 +35,8 @@ export class Memory {
   readonly tR: Int32Array;
   readonly tW: Int32Array;
   readonly tO: Int32Array;
+  /** Per TLB entry: 1 when its page is global (see codeGlobal). */
+  private readonly tG = new Uint8Array(TLB_SIZE);
   /** Per physical page: 1 when translated code was made from it. */
   readonly codePages: Uint8Array;
   private mmio: MmioRegion[] = [];
@@ -139,12 +144,23 @@ export class Memory {
   }
 
   /** Called when linear-to-physical mappings may have changed (paging registers, INVLPG, A20), after the TLB is flushed. */
-  onMappingChange: () => void = () => {};
+  onMappingChange: (scope: MappingScope, linear: number) => void = () => {};
 
-  /** Linear addresses may now map elsewhere: drops the TLB and tells the executor (whose links between pages depend on it). */
-  mappingChanged(): void {
+  /**
+   * Linear addresses may now map elsewhere: drops the TLB and tells the
+   * executor (whose links between pages depend on it) which: all, those of
+   * pages that are not global (a CR3 load with CR4.PGE set), or those in
+   * the 4 MiB region of `linear` (INVLPG).
+   */
+  mappingChanged(scope = MappingScope.All, linear = 0): void {
     this.flushTlb();
-    this.onMappingChange();
+    this.onMappingChange(scope, linear);
+  }
+
+  /** Whether the code page at `linear` is global, as its TLB entry says (after codePhys filled it); false without paging. */
+  codeGlobal(linear: number): boolean {
+    const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
+    return this.walker !== null && this.tR[i] === vpn && this.tG[i] === 1;
   }
 
   /** Drops the write entries that map physical page `page` (it now holds code). */
@@ -192,6 +208,7 @@ export class Memory {
     const i = vpn & (TLB_SIZE - 1);
     this.tR[i] = vpn;
     this.tO[i] = ((phys & ~0xfff) - (vpn << 12)) | 0;
+    this.tG[i] = this.walker !== null && this.walker.global ? 1 : 0;
     const writable = this.walker === null || this.walker.writable;
     const page = phys >>> 12;
     // While dirty pages are tracked, only a page already marked dirty may be written on the fast path.

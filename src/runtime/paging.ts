@@ -2,9 +2,11 @@
 // CR4.PSE, 4 MiB pages) and PAE (4.4: a 4-entry page-directory-pointer
 // table, then two levels of 64-bit entries, 4 KiB and 2 MiB pages);
 // accessed and dirty bits; U/S and R/W checks with CR0.WP; CR2 and the
-// page-fault error code (RSVD for reserved bits set). Global pages (CR4.PGE)
-// need nothing here: the TLB is dropped on every CR3 load, global or not,
-// which the architecture allows. Deviations, both harmless for a guest that
+// page-fault error code (RSVD for reserved bits set). The softmmu TLB is
+// dropped on every CR3 load, global pages or not, which the architecture
+// allows; a walk says whether its page is global (CR4.PGE and G) for the
+// links between blocks, which outlive CR3 loads when they lead into global
+// pages (runtime/cross-links.ts). Deviations, both harmless for a guest that
 // follows the SDM: PAE's PDPTEs are read from memory at each walk instead of
 // being cached at the CR3 load, and physical addresses stay below 4 GiB (an
 // entry with an address bit above 31, or the XD bit, which this CPU lacks,
@@ -14,8 +16,8 @@ import { Fault, VEC } from './fault.js';
 
 export const enum Access { Read = 0, Write = 1, Fetch = 2 }
 
-const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, RSVD = 8;
-const CR0_WP = 1 << 16, CR4_PSE = 1 << 4, CR4_PAE = 1 << 5;
+const P = 1, RW = 2, US = 4, A = 0x20, D = 0x40, PS = 0x80, G = 0x100, RSVD = 8;
+const CR0_WP = 1 << 16, CR4_PSE = 1 << 4, CR4_PAE = 1 << 5, CR4_PGE = 1 << 7;
 /** PDPTE bits that must be 0 (SDM vol. 3, table 4-8): 1, 2, 5-8. */
 const PDPTE_RESERVED = 0x1e6;
 /** 4 MiB page: bits 13-21 must be 0 (no PSE-36: physical addresses have 32 bits; SDM vol. 3, table 4-5). */
@@ -33,6 +35,8 @@ export class PageWalker {
   writable = false;
   /** Set by walk(): false for an implicit supervisor access at CPL 3, whose permissions must not enter the TLB. */
   cacheable = true;
+  /** Set by walk(): the page is global (G set in its last-level entry, with CR4.PGE): a CR3 load need not drop it. */
+  global = false;
 
   constructor(private readonly s: Int32Array, private readonly phys: PhysicalAccess) {}
 
@@ -56,6 +60,7 @@ export class PageWalker {
       const want = pde | A | (write ? D : 0);
       if (want !== pde) this.phys.write32(pdeAddr, (pde = want));
       this.writable = (pde & D) !== 0 && this.allowsWrite(pde, user, wp);
+      this.global = (pde & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
       return ((pde & 0xffc00000) | (linear & 0x3fffff)) >>> 0;
     }
     const pteAddr = (pde & ~0xfff) + (((linear >>> 12) & 0x3ff) << 2);
@@ -67,6 +72,7 @@ export class PageWalker {
     const want = pte | A | (write ? D : 0);
     if (want !== pte) this.phys.write32(pteAddr, (pte = want));
     this.writable = (pte & D) !== 0 && this.allowsWrite(both, user, wp);
+    this.global = (pte & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
     return ((pte & ~0xfff) | (linear & 0xfff)) >>> 0;
   }
 
@@ -89,6 +95,7 @@ export class PageWalker {
       const want = pde | A | (write ? D : 0);
       if (want !== pde) this.phys.write32(pdeAddr, (pde = want));
       this.writable = (pde & D) !== 0 && this.allowsWrite(pde, user, wp);
+      this.global = (pde & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
       return ((pde & 0xffe00000) | (linear & 0x1fffff)) >>> 0;
     }
     const pteAddr = ((pde & ~0xfff) + (((linear >>> 12) & 0x1ff) << 3)) >>> 0;
@@ -101,6 +108,7 @@ export class PageWalker {
     const want = pte | A | (write ? D : 0);
     if (want !== pte) this.phys.write32(pteAddr, (pte = want));
     this.writable = (pte & D) !== 0 && this.allowsWrite(both, user, wp);
+    this.global = (pte & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
     return ((pte & ~0xfff) | (linear & 0xfff)) >>> 0;
   }
 
