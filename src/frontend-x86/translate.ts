@@ -93,6 +93,8 @@ export interface TranslatedBlock {
 }
 
 const BLOCK_INSN_LIMIT = 128;
+/** The EIPs of the block being translated (translation is synchronous and not re-entrant). */
+const visitedEips = new Int32Array(BLOCK_INSN_LIMIT + 1);
 
 /**
  * Before instruction number `i` at `eip`: the taken branches waiting for this
@@ -127,19 +129,25 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
   let eip = req.eip;
   let endLin = startLin, lowLin = startLin;
   const limit = Math.max(1, Math.min(req.maxInsns, BLOCK_INSN_LIMIT));
-  const visited = new Set<number>();
+  // The EIPs translated so far (as int32: a Set of EIPs above 2^30 hashes heap numbers).
+  let visitedCount = 0;
+  const visited = (target: number): boolean => {
+    const want = target | 0;
+    for (let k = 0; k < visitedCount; k++) if (visitedEips[k] === want) return true;
+    return false;
+  };
   let index = 0;
   // A direct jump within the page continues the block at its target (a superblock), once per address.
   t.follow = (target) => {
     const lin = (req.csBase + target) | 0;
-    return index + 1 < limit && lin >>> 12 === firstPage && !visited.has(target) && !req.stopAt?.(lin);
+    return index + 1 < limit && lin >>> 12 === firstPage && !visited(target) && !req.stopAt?.(lin);
   };
   // A taken conditional branch to an address the block has not translated yet, in its page: the block may reach it
   // (an if without an else), and then both paths go on inside the block.
-  t.joinable = (target) => index + 1 < limit && ((req.csBase + target) | 0) >>> 12 === firstPage && !visited.has(target);
+  t.joinable = (target) => index + 1 < limit && ((req.csBase + target) | 0) >>> 12 === firstPage && !visited(target);
   for (let i = 0; ; i++) {
     index = i;
-    visited.add(eip);
+    visitedEips[visitedCount++] = eip | 0;
     const lin = (req.csBase + eip) | 0;
     let insn: Insn;
     if (i > 0 && req.stopAt?.(lin)) { t.index = i - 1; t.nextEip = eip; t.exitTo(eip); break; }
