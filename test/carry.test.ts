@@ -1,19 +1,26 @@
-// The carry flag of lazy flags made before the block (context.ts,
-// speculativeCarry): `inc ecx` keeps CF and `adc edx, 0` adds it, at the top
-// of a block whose flags some earlier block left as (CC_OP, CC_DST, CC_SRC).
-// The translator inlines CF for a 32-bit sub/cmp and calls the flags helper
-// otherwise; both must give what the reference evaluation (computeOszapc)
-// gives, with the interpreter, JavaScript and wasm blocks.
+// Lazy flags made before the block (context.ts: speculativeCarry,
+// speculativeZero, speculative, flagsValue): setcc of each condition and
+// pushf at the top of a block whose flags some earlier block left as
+// (CC_OP, CC_DST, CC_SRC), then `inc ecx; adc edx, 0` (CF kept by inc, added
+// by adc). The translator inlines the common cases and calls the flags
+// helper otherwise; all must give what the reference evaluation
+// (computeOszapc) gives, with the interpreter, JavaScript and wasm blocks.
 import { describe, it, expect } from 'vitest';
 import { Machine } from '../src/devices/index.js';
 import { S, F, CcKind, ccOp, computeOszapc } from '../src/frontend-x86/index.js';
 import { type Backend } from '../src/runtime/index.js';
 import { multibootKernel } from './support/elf.js';
 
-// inc ecx; adc edx, 0; hlt
-const CODE = [0x41, 0x83, 0xd2, 0x00, 0xf4];
+// seto al; setb ah; setz bl; setbe bh; sets cl; setp ch; setl dl; setle dh; pushf; pop esi;
+// mov ebp, ecx; inc edi; adc ebp, 0 (ebp = ecx + CF kept by inc); hlt
+const CODE = [
+  0x0f, 0x90, 0xc0, 0x0f, 0x92, 0xc4, 0x0f, 0x94, 0xc3, 0x0f, 0x96, 0xc7,
+  0x0f, 0x98, 0xc1, 0x0f, 0x9a, 0xc5, 0x0f, 0x9c, 0xc2, 0x0f, 0x9e, 0xc6,
+  0x9c, 0x5e, 0x89, 0xcd, 0x47, 0x83, 0xd5, 0x00, 0xf4,
+];
 
-function carryAfter(op: number, dst: number, src: number, tier: { threshold: number; backend: Backend }): number {
+/** The eight conditions (o, b, z, be, s, p, l, le) as the block saw them, OSZAPC as pushf did, and CF after inc. */
+function flagsAfter(op: number, dst: number, src: number, tier: { threshold: number; backend: Backend }) {
   const m = new Machine({ memoryMiB: 4, serialOut: () => {}, noReboot: true });
   m.loadMultiboot('carry', multibootKernel(CODE), '');
   m.exec.jitThreshold = tier.threshold;
@@ -23,11 +30,17 @@ function carryAfter(op: number, dst: number, src: number, tier: { threshold: num
   s[S.CC_DST] = dst;
   s[S.CC_SRC] = src;
   s[S.CC_SRC2] = 0;
-  s[S.ECX] = 0;
-  s[S.EDX] = 0;
+  for (const r of [S.EAX, S.EBX, S.ECX, S.EDX, S.EDI]) s[r] = 0;
+  s[S.ESP] = 0x90000;
   expect(m.run().reason).toBe('halted');
-  expect(m.cpu.eflags() & F.CF).toBe(0); // adc of 0 + 0 + CF cannot carry out
-  return s[S.EDX];
+  const bytes = [s[S.EAX], s[S.EAX] >> 8, s[S.EBX], s[S.EBX] >> 8, s[S.ECX], s[S.ECX] >> 8, s[S.EDX], s[S.EDX] >> 8];
+  return { conds: bytes.map((v) => v & 0xff), pushed: s[S.ESI] & F.OSZAPC, carryKept: s[S.EBP] - s[S.ECX] };
+}
+
+function reference(f: number) {
+  const o = (f & F.OF) !== 0, c = (f & F.CF) !== 0, z = (f & F.ZF) !== 0, sf = (f & F.SF) !== 0, p = (f & F.PF) !== 0;
+  const conds = [o, c, z, c || z, sf, p, sf !== o, z || sf !== o].map((x) => (x ? 1 : 0));
+  return { conds, pushed: f & F.OSZAPC, carryKept: c ? 1 : 0 };
 }
 
 function rng(seed: number): () => number {
@@ -35,11 +48,11 @@ function rng(seed: number): () => number {
   return () => { x ^= x << 13; x ^= x >>> 17; x ^= x << 5; return x | 0; };
 }
 
-describe('CF of flags from an earlier block', () => {
+describe('flags from an earlier block', () => {
   const r = rng(7);
   const cases: Array<{ op: number; dst: number; src: number }> = [];
   const sizes = [1, 2, 4];
-  for (const kind of [CcKind.Sub, CcKind.Add, CcKind.Logic, CcKind.Inc, CcKind.Dec, CcKind.Sbb, CcKind.Shl, CcKind.Sar]) {
+  for (const kind of [CcKind.Sub, CcKind.Add, CcKind.Adc, CcKind.Logic, CcKind.Inc, CcKind.Dec, CcKind.Sbb, CcKind.Shl, CcKind.Sar, CcKind.Mul]) {
     for (const size of sizes) {
       const mask = size === 4 ? -1 : (1 << (size * 8)) - 1;
       for (let i = 0; i < 12; i++) {
@@ -50,12 +63,11 @@ describe('CF of flags from an earlier block', () => {
       }
     }
   }
-  cases.push({ op: 0, dst: 0, src: F.CF }, { op: 0, dst: 0, src: F.ZF });
+  cases.push({ op: 0, dst: 0, src: F.CF }, { op: 0, dst: 0, src: F.ZF }, { op: 0, dst: 1, src: 0 }, { op: 0, dst: 0, src: 0 });
   for (const tier of [{ threshold: 1e9, backend: 'wasm' as Backend }, { threshold: 0, backend: 'wasm' as Backend }, { threshold: 0, backend: 'js' as Backend }]) {
     it(`matches the reference evaluation (${tier.threshold ? 'interpreted' : `${tier.backend} blocks`})`, () => {
       for (const c of cases) {
-        const want = computeOszapc(c.op, c.dst, c.src, 0) & F.CF;
-        expect(carryAfter(c.op, c.dst, c.src, tier), JSON.stringify(c)).toBe(want);
+        expect(flagsAfter(c.op, c.dst, c.src, tier), JSON.stringify(c)).toEqual(reference(computeOszapc(c.op, c.dst, c.src, 0)));
       }
     });
   }
