@@ -53,23 +53,22 @@ function simplifyBinary(block: IrBlock, insn: IrInsn): void {
   const a = insn.args[0], b = insn.args[1];
   const cb = block.isConst(b) ? block.constValue(b) : undefined;
   const ca = block.isConst(a) ? block.constValue(a) : undefined;
-  const mov = (src: number) => toMov(insn, src);
   switch (insn.op) {
     case Op.Add: case Op.Or: case Op.Xor:
-      if (cb === 0) mov(a); else if (ca === 0) mov(b);
+      if (cb === 0) toMov(insn, a); else if (ca === 0) toMov(insn, b);
       break;
     case Op.Sub: case Op.Shl: case Op.Shr: case Op.Sar: case Op.Rotl: case Op.Rotr:
-      if (cb === 0) mov(a);
+      if (cb === 0) toMov(insn, a);
       break;
     case Op.And:
-      if (cb === 0 || ca === 0) mov(block.constant(0));
-      else if (cb === -1) mov(a);
-      else if (ca === -1) mov(b);
+      if (cb === 0 || ca === 0) toMov(insn, block.constant(0));
+      else if (cb === -1) toMov(insn, a);
+      else if (ca === -1) toMov(insn, b);
       break;
     case Op.Mul:
-      if (cb === 0 || ca === 0) mov(block.constant(0));
-      else if (cb === 1) mov(a);
-      else if (ca === 1) mov(b);
+      if (cb === 0 || ca === 0) toMov(insn, block.constant(0));
+      else if (cb === 1) toMov(insn, a);
+      else if (ca === 1) toMov(insn, b);
       break;
   }
 }
