@@ -64,6 +64,9 @@ export interface ExitDecl {
   retired: number;
 }
 
+/** Every local temp: they differ only by number (one shared object, never written: a block has hundreds). */
+const LOCAL: Temp = { kind: TempKind.Local, value: 0, name: '' };
+
 export class IrBlock {
   temps: Temp[] = [];
   ops: IrInsn[] = [];
@@ -73,7 +76,7 @@ export class IrBlock {
   private globals = new Map<number, number>();
 
   newLocal(): number {
-    this.temps.push({ kind: TempKind.Local, value: 0, name: '' });
+    this.temps.push(LOCAL);
     return this.temps.length - 1;
   }
 
