@@ -39,6 +39,9 @@ export const enum SlotWord { Insns = 0, Eip = 1, CsBase = 2, Dynamic = 3, Mode =
 /** Jump cache entries (a power of two) and their size. */
 export const JUMP_CACHE_ENTRIES = 4096;
 export const JUMP_CACHE_BYTES = 12;
+/** Mapping regions (4 MiB: the largest page INVLPG can drop) are `linear >>> REGION_SHIFT`; one generation each. */
+export const REGION_SHIFT = 22;
+export const REGIONS = 2 ** (32 - REGION_SHIFT);
 
 /**
  * Runs the block in `slot` and the blocks its links lead to, until an exit
@@ -102,7 +105,7 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   c.byte(W.LocalGet).u32(JC).byte(W.I32Load).u32(2).u32(layout.jcache + 8).byte(W.LocalTee).u32(TAG);
   //   generation: all + the region's + (not global ? not-global's : 0)
   zero(); c.byte(W.I32Load).u32(2).u32(layout.jgen);
-  c.byte(W.LocalGet).u32(LIN).byte(W.I32Const).s32(22).byte(W.I32ShrU).byte(W.I32Const).s32(2).byte(W.I32Shl);
+  c.byte(W.LocalGet).u32(LIN).byte(W.I32Const).s32(REGION_SHIFT).byte(W.I32ShrU).byte(W.I32Const).s32(2).byte(W.I32Shl);
   c.byte(W.I32Load).u32(2).u32(layout.regions).byte(W.I32Add);
   c.byte(W.I32Const).s32(0); zero(); c.byte(W.I32Load).u32(2).u32(layout.jgen + 4);
   c.byte(W.LocalGet).u32(TAG).byte(W.I32Const).s32(4).byte(W.I32And).byte(W.Select).byte(W.I32Add);

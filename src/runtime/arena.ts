@@ -4,13 +4,11 @@
 // views on its buffer (nothing changes for the interpreter, the JavaScript
 // backend or the devices); WebAssembly blocks (backend-wasm) address them
 // as constants.
-import { type WasmLayout, SLOT_BYTES, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES } from '../backend-wasm/index.js';
+import { type WasmLayout, SLOT_BYTES, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES, REGIONS } from '../backend-wasm/index.js';
 import { TLB_BITS } from '../backend-js/index.js';
 
 const TLB_BYTES = (1 << TLB_BITS) * 4;
 const WASM_PAGE = 65536;
-/** A generation per 4 MiB region of the linear address space. */
-const REGION_BYTES = 1024 * 4;
 /** Compiled blocks the dispatcher can chain (runtime/chain.ts); later ones run without it until the cache is flushed. */
 export const MAX_SLOTS = 32768;
 
@@ -26,7 +24,7 @@ export const ARENA: WasmLayout = {
   slots: WASM_PAGE,
   jcache: WASM_PAGE + MAX_SLOTS * SLOT_BYTES,
   regions: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES,
-  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + Math.ceil((JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES + REGION_BYTES) / WASM_PAGE) * WASM_PAGE,
+  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + Math.ceil((JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES + REGIONS * 4) / WASM_PAGE) * WASM_PAGE,
 };
 
 /** A memory for `ramBytes` of guest RAM after the header. */

@@ -5,14 +5,13 @@
 // CS base before following it), and marks a slot dead when its block is invalidated. A slot
 // is never reused before flush(), so a stale link can only lead to a dead
 // slot, which the dispatcher never enters.
-import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID, SlotWord, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES } from '../backend-wasm/index.js';
+import { createDispatcher, type Dispatcher, type WasmLayout, SLOT_BYTES, SLOT_EXITS, SLOT_INVALID, SlotWord, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES, REGION_SHIFT, REGIONS } from '../backend-wasm/index.js';
 import { type TranslationBlock } from './tb.js';
 import { MappingScope } from './memory.js';
 
 const WORDS = SLOT_BYTES / 4;
 /** Each jump cache generation counter stays below this (their sum, shifted left by 3, must fit in 32 bits). */
 const GENERATIONS = 1 << 26;
-const REGIONS = 1024;
 
 export class WasmChain {
   readonly run: Dispatcher;
@@ -41,7 +40,7 @@ export class WasmChain {
   remember(linear: number, tb: TranslationBlock, cpl: number, global: boolean): void {
     if (tb.slot < 0) return;
     const e = ((linear ^ (linear >>> 12)) & (JUMP_CACHE_ENTRIES - 1)) * (JUMP_CACHE_BYTES / 4);
-    const generation = this.jgen[0] + this.regionGen[linear >>> 22] + (global ? 0 : this.jgen[1]);
+    const generation = this.jgen[0] + this.regionGen[linear >>> REGION_SHIFT] + (global ? 0 : this.jgen[1]);
     this.jc[e] = linear;
     this.jc[e + 1] = tb.slot;
     this.jc[e + 2] = (generation << 3) | (global ? 4 : 0) | cpl;
@@ -53,7 +52,7 @@ export class WasmChain {
    */
   forgetMappings(scope: MappingScope = MappingScope.All, linear = 0): void {
     const counters = scope === MappingScope.Region ? this.regionGen : this.jgen;
-    const i = scope === MappingScope.Region ? linear >>> 22 : scope === MappingScope.NotGlobal ? 1 : 0;
+    const i = scope === MappingScope.Region ? linear >>> REGION_SHIFT : scope === MappingScope.NotGlobal ? 1 : 0;
     if (counters[i] === GENERATIONS - 1) this.clearJumpCache();
     else counters[i]++;
   }

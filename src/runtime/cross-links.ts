@@ -10,6 +10,7 @@
 // thousands of times in a boot; its own text is global: the links between
 // its functions stay.
 import { type TranslationBlock } from './tb.js';
+import { REGION_SHIFT } from '../backend-wasm/index.js';
 
 /** Links kept before they are all undone (a computed exit relinked again and again grows its region's list). */
 const MAX_LINKS = 1 << 16;
@@ -27,15 +28,16 @@ export class CrossLinks {
   add(tb: TranslationBlock, exit: number, target: number, global: boolean): void {
     if (this.count >= MAX_LINKS) this.undoAll();
     const byRegion = global ? this.global : this.local;
-    const region = target >>> 22;
+    const region = target >>> REGION_SHIFT;
     let list = byRegion.get(region);
     if (list === undefined) byRegion.set(region, (list = []));
     list.push(tb, exit);
     this.count++;
   }
 
-  /** INVLPG of an address in `region` (linear >>> 22). */
-  undoRegion(region: number): void {
+  /** INVLPG of `linear`: the links into its region. */
+  undoRegion(linear: number): void {
+    const region = linear >>> REGION_SHIFT;
     this.undoList(this.global, region);
     this.undoList(this.local, region);
   }

@@ -202,7 +202,7 @@ export class Executor {
    */
   private mappingsChanged(scope: MappingScope, linear: number): void {
     this.chain.forgetMappings(scope, linear);
-    if (scope === MappingScope.Region) this.crossLinks.undoRegion(linear >>> 22);
+    if (scope === MappingScope.Region) this.crossLinks.undoRegion(linear);
     else if (scope === MappingScope.NotGlobal) this.crossLinks.undoNotGlobal();
     else this.crossLinks.undoAll();
   }
