@@ -19,6 +19,7 @@ import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, mayWriteCode, Scr
 import { type CodeContext, type BlockFunction } from './compile.js';
 import { TLB_MASK } from './emit.js';
 import { mulhu, mulhs } from './mulh.js';
+import { Int32Slab } from './slab.js';
 
 export interface InterpretedBlock {
   fn: BlockFunction;
@@ -80,6 +81,8 @@ function extraExitsOf(block: IrBlock): Array<{ retired: number; eip: number }> {
 /** Reused across blocks by prepare (nothing nests): the encoded ops, uses per temp, written marks, label positions. */
 let codeBuf = new Int32Array(4096);
 const usesScratch = new Scratch(), writtenScratch = new Scratch(), labelScratch = new Scratch();
+/** Where programs live. */
+const programSlab = new Int32Slab();
 
 function prepare(block: IrBlock, ctx: CodeContext): Program {
   const ops = block.ops, temps = block.temps;
@@ -164,8 +167,8 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
     noteWrite(o.out2);
   }
   for (let k = 0; k < branchFixups.length; k += 2) codeBuf[branchFixups[k]] = labelAt[branchFixups[k + 1]];
-  // One backing array for all of the program's arrays (a typed array's backing store is the costly allocation).
-  const all = new Int32Array(len + temps.length + globals.length + written.length + helperFlags.length + insnLists.length);
+  // One slab allocation for all of the program's arrays (a typed array's own backing store is the costly part).
+  const all = programSlab.alloc(len + temps.length + globals.length + written.length + helperFlags.length + insnLists.length);
   let end = 0;
   const part = (n: number): Int32Array => all.subarray(end, end += n);
   const code = part(len);

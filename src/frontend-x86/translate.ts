@@ -105,8 +105,10 @@ const visitedEips = new Int32Array(BLOCK_INSN_LIMIT + 1);
  * forgotten: the paths may disagree.
  */
 function joinHere(t: Tcx, eip: number, i: number): void {
+  let pending = false;
+  for (const j of t.joins) if (j.target === eip) pending = true;
+  if (!pending) return;
   const here = t.joins.filter((j) => j.target === eip);
-  if (here.length === 0) return;
   t.joins.splice(0, t.joins.length, ...t.joins.filter((j) => j.target !== eip));
   const join = t.b.newLabel();
   t.b.br(join);
