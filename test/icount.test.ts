@@ -62,6 +62,24 @@ describe('icount', () => {
     sliced.m.run(3_000_000);
     expect(fingerprint(sliced.m)).toBe(fingerprint(whole.m));
   });
+
+  it('a block cut short by the budget is translated once, then found in the cache, and runs as the whole one would', () => {
+    // One instruction per run: every block is cut to its first instruction.
+    const stepped = boot(KERNELS[0]);
+    stepped.m.run(200_000);
+    const cached = (): number => stepped.m.exec.cache.translated;
+    const before = cached();
+    for (let k = 0; k < 2000; k++) stepped.m.run(stepped.m.cpu.icount + 1);
+    const afterFirst = cached();
+    // sieve loops: its cut blocks were made in the first steps (and cached) ...
+    expect(afterFirst).toBeGreaterThan(before);
+    for (let k = 0; k < 2000; k++) stepped.m.run(stepped.m.cpu.icount + 1);
+    // ... and the next 2000 steps find them all.
+    expect(cached()).toBe(afterFirst);
+    const whole = boot(KERNELS[0]);
+    whole.m.run(204_000);
+    expect(fingerprint(stepped.m)).toBe(fingerprint(whole.m));
+  });
 });
 
 describe('the TSC counts virtual time, halts included', () => {

@@ -92,7 +92,8 @@ export interface TranslatedBlock {
   low: number;
 }
 
-const BLOCK_INSN_LIMIT = 128;
+/** The most instructions a block holds. */
+export const BLOCK_INSN_LIMIT = 128;
 /** The EIPs of the block being translated (translation is synchronous and not re-entrant). */
 const visitedEips = new Int32Array(BLOCK_INSN_LIMIT + 1);
 

@@ -1,7 +1,7 @@
 // The execution loop: find or translate the block at CS:EIP, run it, follow
 // its exit (through a chained link when it has one), and between blocks
 // deliver interrupts and exceptions, honour the icount budget and halts.
-import { translateBlock, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
+import { translateBlock, BLOCK_INSN_LIMIT, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
 import { optimizeBlock, printBlock, type IrBlock } from '../tcg-ir/index.js';
 import { interpretBlock, canInterpret, type BlockFunction, type EmitOptions } from '../backend-js/index.js';
 import { type WasmContext } from '../backend-wasm/index.js';
@@ -12,7 +12,7 @@ import { CrossLinks } from './cross-links.js';
 import { MappingScope } from './memory.js';
 import { BlockCompiler, exitTables } from './block-compiler.js';
 import { Fault, FaultKind, VEC } from './fault.js';
-import { TbCache, TranslationBlock, blockKey } from './tb.js';
+import { TbCache, TranslationBlock, blockKey, shortBlockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
 import { decodeDebugRegs, type GuestBreakpoints, type WatchSpec } from './debug-regs.js';
@@ -311,7 +311,7 @@ export class Executor {
       resuming = false;
       if (ic[1] - ic[0] < tb.insnCount) {
         this.current = null;
-        tb = this.translate(ic[1] - ic[0], false);
+        tb = this.shortBlock(ic[1] - ic[0]);
       }
       if (tb.coldRuns !== 0 && --tb.coldRuns === 0) this.promote(tb);
       this.current = tb;
@@ -437,7 +437,22 @@ export class Executor {
         return tb;
       }
     }
-    return this.translate(maxInsns, maxInsns === this.blockInsnLimit);
+    return maxInsns === this.blockInsnLimit ? this.translate(maxInsns, true) : this.shortBlock(maxInsns);
+  }
+
+  /**
+   * The block at CS:EIP cut to at most `maxInsns` instructions (the icount
+   * budget has no room for the whole one, or one instruction must run
+   * alone), from the cache by that count, or translated and cached. It stays
+   * interpreted and is never chained to.
+   */
+  private shortBlock(maxInsns: number): TranslationBlock {
+    const cpu = this.cpu, s = cpu.s;
+    const csBase = s[S.BASE + 1], eip = s[S.EIP];
+    const n = Math.min(maxInsns, BLOCK_INSN_LIMIT);
+    const tb = this.cache.get(shortBlockKey(cpu.mem.codePhys((csBase + eip) | 0), cpu.mode, n));
+    if (tb !== undefined && tb.valid && this.matches(tb, csBase, eip)) return tb;
+    return this.translate(n, false, n);
   }
 
   /** A block found by physical address fits when it was made for the same CS base, EIP and mode, and its second page still maps where it did. */
@@ -450,10 +465,11 @@ export class Executor {
     return this.cpu.mem.codePhys(tb.lastByte) >>> 12 === tb.pages[1];
   }
 
-  private translate(maxInsns: number, cacheable: boolean): TranslationBlock {
+  /** Translates the block at CS:EIP; `cacheable` for a whole block (tiered, chained), `shortOf` for one cut short (shortBlock). */
+  private translate(maxInsns: number, cacheable: boolean, shortOf = 0): TranslationBlock {
     const cpu = this.cpu, s = cpu.s, mem = cpu.mem;
     // Like QEMU when its code buffer fills: start over rather than grow without bound.
-    if (cacheable && this.cache.size >= MAX_CACHED_BLOCKS) this.flush();
+    if ((cacheable || shortOf > 0) && this.cache.size >= MAX_CACHED_BLOCKS) this.flush();
     const t0 = this.clock?.() ?? 0;
     const csBase = s[S.BASE + 1], eip = s[S.EIP];
     const dbg = this.debug;
@@ -482,9 +498,9 @@ export class Executor {
     const codeLow = onePage ? mem.codePhys(tr.low) : -1;
     const tb = new TranslationBlock(
       cpu.mode, csBase, eip, code.fn, exitDynamic, exitRetired,
-      tr.insnEips, pages, physPc, (tr.end - 1) | 0, codeLow, onePage ? codeLow + ((tr.end - tr.low) | 0) : -1,
+      tr.insnEips, pages, physPc, (tr.end - 1) | 0, codeLow, onePage ? codeLow + ((tr.end - tr.low) | 0) : -1, shortOf,
     );
-    if (cacheable) this.cache.add(tb);
+    if (cacheable || shortOf > 0) this.cache.add(tb);
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
     if (wasm && cacheable) this.chain.assign(tb);
     if (this.tracer) this.tracer.translated(tr.start, codeBytes(mem, tr.start, tr.end));

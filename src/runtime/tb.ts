@@ -11,10 +11,10 @@ export class TranslationBlock {
   /**
    * Runs left in the interpreter before the block is compiled
    * (runtime/exec.ts, tiering); 0 once compiled, or for a block that stays
-   * interpreted (one shortened by the icount budget).
+   * interpreted (one cut short by the icount budget).
    */
   coldRuns = 0;
-  /** In the cache (so on its pages' lists, invalidated by writes there); blocks shortened by the icount budget are not. */
+  /** In the cache (so on its pages' lists, invalidated by writes there). */
   cached = false;
   /** Its slot for chaining in WebAssembly (runtime/chain.ts), or -1. */
   slot = -1;
@@ -49,8 +49,10 @@ export class TranslationBlock {
      */
     readonly codeLow = -1,
     readonly codeEnd = -1,
+    /** For a block cut short by the icount budget: the most instructions it was made for (its key is then shortBlockKey's). */
+    shortOf = 0,
   ) {
-    this.key = blockKey(physPc, mode);
+    this.key = shortOf > 0 ? shortBlockKey(physPc, mode, shortOf) : blockKey(physPc, mode);
     this.links = new Array(exitDynamic.length).fill(null);
   }
 
@@ -87,6 +89,19 @@ const SPARSE_WRITE_LIMIT = 64;
 /** Cache key: physical address and translation mode (mode < 1024). */
 export function blockKey(phys: number, mode: number): number {
   return (phys >>> 0) * 1024 + mode;
+}
+
+/** Blocks per start address and mode: a full one, and one per instruction count the budget cut it to. */
+const SHORT_KINDS = 256;
+
+/**
+ * Cache key of a block made from the same code with at most `maxInsns`
+ * instructions because the icount budget had no room for the whole one
+ * (negative: never a full block's key). A timer deadline falls anywhere in
+ * a hot loop's block, so the same few short blocks come back again and again.
+ */
+export function shortBlockKey(phys: number, mode: number, maxInsns: number): number {
+  return -(blockKey(phys, mode) * SHORT_KINDS + maxInsns) - 1;
 }
 
 export class TbCache {
