@@ -25,6 +25,22 @@ export class Cpu {
   /** Set when the execution loop must look at the machine between blocks (interrupt, halt, mode change, stop). */
   get exitRequest(): boolean { return this.ctl[0] !== 0; }
   set exitRequest(v: boolean) { this.ctl[0] = v ? 1 : 0; }
+  /** Whether an interrupt request waits at the CPU's INTR input (the executor asks its interrupt source). */
+  interruptPending: () => boolean = () => true;
+
+  /**
+   * After an instruction that may have set EFLAGS.IF, TF or RF (sti, popf,
+   * iret): the execution loop must look at the machine only when an
+   * interrupt can now be taken, single-stepping starts, or the next
+   * instruction resumes past a breakpoint. Otherwise blocks run on (a
+   * kernel enables interrupts tens of thousands of times while booting,
+   * nearly always with none waiting; an interrupt that arrives later
+   * raises INTR, which requests the exit then).
+   */
+  flagsChanged(): void {
+    const f = this.s[S.EFLAGS];
+    if ((f & (F.TF | F.RF)) !== 0 || ((f & F.IF) !== 0 && this.interruptPending())) this.exitRequest = true;
+  }
   /** Index within the running block of the instruction doing port I/O (for its exact icount). */
   ioInsn = 0;
   /**

@@ -132,6 +132,7 @@ export class Executor {
     this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS, S.EIP, S.BASE + 1, S.CPL);
     this.compiler = new BlockCompiler(this.ctx, this.chain);
     this.cache.onDrop = (tb) => this.chain.invalidate(tb);
+    cpu.interruptPending = () => this.irqSource !== null && this.irqSource.pending();
     mem.onWatchHit = (kind, linear, tag) => {
       if (tag >= 0) this.pendingDr6 |= 1 << tag; // a guest data breakpoint: #DB after the instruction
       else if (this.watchHit === null) this.watchHit = { kind, linear };

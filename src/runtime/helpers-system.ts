@@ -23,7 +23,7 @@ export function popf(cpu: Cpu, value: number, opSize: number, insn: number): voi
   if (vm86) mask &= ~F.IOPL;
   if (opSize === 16) mask &= 0xffff;
   cpu.setEflags((old & ~mask) | (value & mask));
-  cpu.exitRequest = true;
+  cpu.flagsChanged();
 }
 
 export function cli(cpu: Cpu, insn: number): void {
@@ -33,10 +33,12 @@ export function cli(cpu: Cpu, insn: number): void {
 
 export function sti(cpu: Cpu, insn: number): void {
   if (cpu.protectedMode && cpu.cpl > iopl(cpu)) throw gp0(insn);
-  // The instruction after sti runs before any interrupt is taken (SDM vol. 2, STI).
-  if (!(cpu.s[S.EFLAGS] & F.IF)) cpu.s[S.IRQ_SHADOW] = 1;
+  // The instruction after sti runs before any interrupt is taken (SDM vol. 2, STI). The
+  // shadow matters only to an interrupt waiting now: one raised later, by that instruction
+  // or after it, is taken after it anyway.
+  if (!(cpu.s[S.EFLAGS] & F.IF) && cpu.interruptPending()) cpu.s[S.IRQ_SHADOW] = 1;
   cpu.s[S.EFLAGS] |= F.IF;
-  cpu.exitRequest = true;
+  cpu.flagsChanged();
 }
 
 export function hlt(cpu: Cpu, insn: number): void {

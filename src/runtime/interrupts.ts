@@ -112,8 +112,12 @@ function deliverOnce(cpu: Cpu, vector: number, errorCode: number, software: bool
  * EFLAGS at CPL 0) is not supported: #GP(0).
  */
 export function iret(cpu: Cpu, opSize: number, nextEip: number): void {
+  const taskReturn = cpu.protectedMode && (cpu.s[S.EFLAGS] & F.NT) !== 0, cpl = cpu.cpl;
   cpu.atomically(() => iretInner(cpu, opSize, nextEip));
-  cpu.exitRequest = true;
+  // A return to another task or privilege level: the next block is looked up afresh (its fetch
+  // checked at the new CPL), not reached by a link.
+  if (taskReturn || cpu.cpl !== cpl) cpu.exitRequest = true;
+  else cpu.flagsChanged();
 }
 
 function iretInner(cpu: Cpu, opSize: number, nextEip: number): void {
