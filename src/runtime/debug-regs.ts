@@ -40,3 +40,13 @@ export function decodeDebugRegs(s: Int32Array): GuestBreakpoints {
   }
   return { code, data };
 }
+
+/** Whether two decodings enable the same breakpoints (a write to DR0-DR3 while DR7 leaves them off changes nothing). */
+export function sameBreakpoints(a: GuestBreakpoints, b: GuestBreakpoints): boolean {
+  if (a.code.size !== b.code.size || a.data.length !== b.data.length) return false;
+  for (const [linear, index] of a.code) if (b.code.get(linear) !== index) return false;
+  return a.data.every((w, i) => {
+    const v = b.data[i];
+    return w.linear === v.linear && w.len === v.len && w.read === v.read && w.write === v.write && w.tag === v.tag;
+  });
+}

@@ -15,7 +15,7 @@ import { Fault, FaultKind, VEC } from './fault.js';
 import { TbCache, TranslationBlock, blockKey, shortBlockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
-import { decodeDebugRegs, type GuestBreakpoints, type WatchSpec } from './debug-regs.js';
+import { decodeDebugRegs, sameBreakpoints, type GuestBreakpoints, type WatchSpec } from './debug-regs.js';
 import './v8-tiering.js';
 
 const JUMP_CACHE_MASK = 4095;
@@ -142,7 +142,7 @@ export class Executor {
     cpu.onDebugRegs = () => this.syncDebugRegs();
     mem.onCodeWrite = (phys, len) => {
       const cur = this.dispatching ? this.chain.running : this.current, page = phys >>> 12;
-      // Blocks shortened by the icount budget are not cached, but may be running.
+      // A block no longer cached (flushed while it runs) may still be hit.
       const hit = this.cache.invalidateWrite(phys, len, cur) || (cur !== null && !cur.cached && cur.codeOverlaps(phys, len));
       // The page stays watched while blocks made from it are cached or running.
       if (!this.cache.hasPage(page) && !(cur !== null && cur.valid && cur.pages.includes(page))) mem.unprotectCodePage(page);
@@ -175,9 +175,16 @@ export class Executor {
     this.applyWatches();
   }
 
-  /** Re-reads DR0-DR3 and DR7 (after a guest writes them, or a snapshot is loaded). */
+  /**
+   * Re-reads DR0-DR3 and DR7 (after a guest writes them, or a snapshot is
+   * loaded). Translated code is redone only when the enabled breakpoints
+   * change: a kernel clears its debug registers as it starts, which would
+   * otherwise throw away every block made so far.
+   */
   syncDebugRegs(): void {
-    this.guest = decodeDebugRegs(this.cpu.s);
+    const guest = decodeDebugRegs(this.cpu.s);
+    if (sameBreakpoints(guest, this.guest)) return;
+    this.guest = guest;
     this.applyWatches();
     this.cpu.exitRequest = true; // the run in progress picks up the new breakpoints at its next block
   }
