@@ -7,6 +7,7 @@
 // fast path does not cover comes here: TLB misses, unaligned and
 // page-crossing accesses, MMIO, and writes to pages holding translated code.
 import { TLB_BITS } from '../backend-js/index.js';
+import { REGION_SHIFT } from '../backend-wasm/index.js';
 import { Access, type PageWalker } from './paging.js';
 import { ARENA, createArena } from './arena.js';
 import { type WatchSpec } from './debug-regs.js';
@@ -153,8 +154,36 @@ export class Memory {
    * the 4 MiB region of `linear` (INVLPG).
    */
   mappingChanged(scope = MappingScope.All, linear = 0): void {
-    this.flushTlb();
+    if (scope === MappingScope.All) this.flushTlb();
+    else this.dropTlbEntries(scope, linear);
     this.onMappingChange(scope, linear);
+  }
+
+  /**
+   * Drops the TLB entries of pages that are not global (a CR3 load with
+   * CR4.PGE), or of the 4 MiB region of `linear` (INVLPG: the entries it
+   * must drop, those of its page, of a large page's 4 KiB parts too, are all
+   * there), and keeps the others, as a CPU's TLB does (SDM vol. 3, 4.10.4.1).
+   * A kernel patching its text makes tens of thousands of INVLPGs and
+   * switches address spaces thousands of times while it boots; each used to
+   * empty the TLB, kernel pages included.
+   */
+  private dropTlbEntries(scope: MappingScope, linear: number): void {
+    const { tR, tW, tG } = this;
+    if (scope === MappingScope.NotGlobal) {
+      for (let i = 0; i < TLB_SIZE; i++) {
+        if (tG[i] === 0) { tR[i] = -1; tW[i] = -1; }
+      }
+      return;
+    }
+    const region = linear >>> REGION_SHIFT, pages = 1 << (REGION_SHIFT - 12);
+    // The region's pages are `pages` consecutive page numbers: as many consecutive entries.
+    const first = (region * pages) & (TLB_SIZE - 1);
+    for (let k = 0; k < pages; k++) {
+      const i = (first + k) & (TLB_SIZE - 1);
+      if (tR[i] >>> (REGION_SHIFT - 12) === region) tR[i] = -1;
+      if (tW[i] >>> (REGION_SHIFT - 12) === region) tW[i] = -1;
+    }
   }
 
   /** Whether the code page at `linear` is global, as its TLB entry says (after codePhys filled it); false without paging. */

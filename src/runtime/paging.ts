@@ -2,11 +2,10 @@
 // CR4.PSE, 4 MiB pages) and PAE (4.4: a 4-entry page-directory-pointer
 // table, then two levels of 64-bit entries, 4 KiB and 2 MiB pages);
 // accessed and dirty bits; U/S and R/W checks with CR0.WP; CR2 and the
-// page-fault error code (RSVD for reserved bits set). The softmmu TLB is
-// dropped on every CR3 load, global pages or not, which the architecture
-// allows; a walk says whether its page is global (CR4.PGE and G) for the
-// links between blocks, which outlive CR3 loads when they lead into global
-// pages (runtime/cross-links.ts). Deviations, both harmless for a guest that
+// page-fault error code (RSVD for reserved bits set). A walk says whether
+// its page is global (CR4.PGE and G): a CR3 load keeps global pages' TLB
+// entries (Memory.mappingChanged) and the links between blocks that lead
+// into them (runtime/cross-links.ts). Deviations, both harmless for a guest that
 // follows the SDM: PAE's PDPTEs are read from memory at each walk instead of
 // being cached at the CR3 load, and physical addresses stay below 4 GiB (an
 // entry with an address bit above 31, or the XD bit, which this CPU lacks,
