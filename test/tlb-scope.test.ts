@@ -56,6 +56,10 @@ describe('TLB entries a mapping change drops', () => {
     m.mem.mappingChanged(MappingScope.Region, 0x300000);
     expect(cached(m, 0x300)).toBe(false);
     expect(read(m, 0x300)).toBe(NEW);
+    // Another 4 KiB page of the same region keeps its entry (only a large page's parts go together).
+    read(m, 0x301);
+    m.mem.mappingChanged(MappingScope.Region, 0x301000);
+    expect([cached(m, 0x300), cached(m, 0x301)]).toEqual([true, false]);
   });
 
   it('a CR3 load with PGE: those of pages that are not global', () => {
@@ -67,5 +71,20 @@ describe('TLB entries a mapping change drops', () => {
       m.cpu.updatePaging(); // CR0 or CR4: everything
       expect(cached(m, 0x300)).toBe(false);
     }
+  });
+
+  it('a CR3 load after more fills than the TLB has entries still drops every non-global one', () => {
+    const m = paged(false);
+    new DataView(m.mem.m8.buffer, m.mem.m8.byteOffset, m.mem.size).setUint32(TABLE0 + 4 * 0x300, (0x300 << 12) | 0x103, true);
+    for (let round = 0; round < 6; round++) {
+      for (let page = 0x100; page < 0x800; page++) read(m, page);
+      m.mem.mappingChanged(MappingScope.Region, 0x7ff000); // refills come back as new fills
+      for (let page = 0x400; page < 0x800; page++) m.mem.mappingChanged(MappingScope.Region, page << 12);
+    }
+    for (let page = 0x100; page < 0x400; page++) read(m, page);
+    expect((m.mem as unknown as { notGlobalCount: number }).notGlobalCount).toBeGreaterThan(4096); // the list overflowed
+    m.cpu.updatePaging(true);
+    expect(cached(m, 0x300)).toBe(true); // global
+    expect([0x100, 0x2ff, 0x301, 0x3ff].map((p) => cached(m, p))).toEqual([false, false, false, false]);
   });
 });

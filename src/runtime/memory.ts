@@ -38,6 +38,11 @@ export class Memory {
   readonly tO: Int32Array;
   /** Per TLB entry: 1 when its page is global (see codeGlobal). */
   private readonly tG = new Uint8Array(TLB_SIZE);
+  /** The entries filled for pages that are not global since the TLB last lost them all (a CR3 load drops just these); past TLB_SIZE, unknown. */
+  private readonly notGlobalFilled = new Int32Array(TLB_SIZE);
+  private notGlobalCount = 0;
+  /** Per 4 MiB region: 1 when an entry may hold part of a large page there (INVLPG must then drop the whole region). */
+  private readonly largeRegions = new Uint8Array(1 << (32 - REGION_SHIFT));
   /** Per physical page: 1 when translated code was made from it. */
   readonly codePages: Uint8Array;
   private mmio: MmioRegion[] = [];
@@ -142,6 +147,8 @@ export class Memory {
   flushTlb(): void {
     this.tR.fill(-1);
     this.tW.fill(-1);
+    this.notGlobalCount = 0;
+    this.largeRegions.fill(0);
   }
 
   /** Called when linear-to-physical mappings may have changed (paging registers, INVLPG, A20), after the TLB is flushed. */
@@ -161,29 +168,41 @@ export class Memory {
 
   /**
    * Drops the TLB entries of pages that are not global (a CR3 load with
-   * CR4.PGE), or of the 4 MiB region of `linear` (INVLPG: the entries it
-   * must drop, those of its page, of a large page's 4 KiB parts too, are all
-   * there), and keeps the others, as a CPU's TLB does (SDM vol. 3, 4.10.4.1).
-   * A kernel patching its text makes tens of thousands of INVLPGs and
-   * switches address spaces thousands of times while it boots; each used to
-   * empty the TLB, kernel pages included.
+   * CR4.PGE), or those INVLPG of `linear` must drop (its page's; all of
+   * its 4 MiB region when a large page may be cached there), and keeps the
+   * others, as a CPU's TLB does (SDM vol. 3, 4.10.4.1). A kernel patching
+   * its text makes tens of thousands of INVLPGs and switches address spaces
+   * thousands of times while it boots; each used to empty the TLB, kernel
+   * pages included. Both visit only entries that can be concerned.
    */
   private dropTlbEntries(scope: MappingScope, linear: number): void {
     const { tR, tW, tG } = this;
     if (scope === MappingScope.NotGlobal) {
-      for (let i = 0; i < TLB_SIZE; i++) {
-        if (tG[i] === 0) { tR[i] = -1; tW[i] = -1; }
+      const n = this.notGlobalCount;
+      if (n > TLB_SIZE) {
+        for (let i = 0; i < TLB_SIZE; i++) if (tG[i] === 0) { tR[i] = -1; tW[i] = -1; }
+      } else {
+        const filled = this.notGlobalFilled;
+        for (let k = 0; k < n; k++) { const i = filled[k]; if (tG[i] === 0) { tR[i] = -1; tW[i] = -1; } }
       }
+      this.notGlobalCount = 0;
       return;
     }
-    const region = linear >>> REGION_SHIFT, pages = 1 << (REGION_SHIFT - 12);
-    // The region's pages are `pages` consecutive page numbers: as many consecutive entries.
-    const first = (region * pages) & (TLB_SIZE - 1);
+    const region = linear >>> REGION_SHIFT;
+    if (this.largeRegions[region] === 0) {
+      const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
+      if (tR[i] === vpn) tR[i] = -1;
+      if (tW[i] === vpn) tW[i] = -1;
+      return;
+    }
+    // The region's pages are consecutive page numbers: as many consecutive entries.
+    const pages = 1 << (REGION_SHIFT - 12), first = (region * pages) & (TLB_SIZE - 1);
     for (let k = 0; k < pages; k++) {
       const i = (first + k) & (TLB_SIZE - 1);
       if (tR[i] >>> (REGION_SHIFT - 12) === region) tR[i] = -1;
       if (tW[i] >>> (REGION_SHIFT - 12) === region) tW[i] = -1;
     }
+    this.largeRegions[region] = 0;
   }
 
   /** Whether the code page at `linear` is global, as its TLB entry says (after codePhys filled it); false without paging. */
@@ -237,7 +256,13 @@ export class Memory {
     const i = vpn & (TLB_SIZE - 1);
     this.tR[i] = vpn;
     this.tO[i] = ((phys & ~0xfff) - (vpn << 12)) | 0;
-    this.tG[i] = this.walker !== null && this.walker.global ? 1 : 0;
+    const global = this.walker !== null && this.walker.global;
+    this.tG[i] = global ? 1 : 0;
+    if (!global) {
+      if (this.notGlobalCount < TLB_SIZE) this.notGlobalFilled[this.notGlobalCount] = i;
+      this.notGlobalCount++;
+    }
+    if (this.walker !== null && this.walker.large) this.largeRegions[linear >>> REGION_SHIFT] = 1;
     const writable = this.walker === null || this.walker.writable;
     const page = phys >>> 12;
     // While dirty pages are tracked, only a page already marked dirty may be written on the fast path.

@@ -36,6 +36,8 @@ export class PageWalker {
   cacheable = true;
   /** Set by walk(): the page is global (G set in its last-level entry, with CR4.PGE): a CR3 load need not drop it. */
   global = false;
+  /** Set by walk(): the translation came from a 4 MiB or 2 MiB page (INVLPG of any address in it drops all of it). */
+  large = false;
 
   constructor(private readonly s: Int32Array, private readonly phys: PhysicalAccess) {}
 
@@ -60,6 +62,7 @@ export class PageWalker {
       if (want !== pde) this.phys.write32(pdeAddr, (pde = want));
       this.writable = (pde & D) !== 0 && this.allowsWrite(pde, user, wp);
       this.global = (pde & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
+      this.large = true;
       return ((pde & 0xffc00000) | (linear & 0x3fffff)) >>> 0;
     }
     const pteAddr = (pde & ~0xfff) + (((linear >>> 12) & 0x3ff) << 2);
@@ -72,6 +75,7 @@ export class PageWalker {
     if (want !== pte) this.phys.write32(pteAddr, (pte = want));
     this.writable = (pte & D) !== 0 && this.allowsWrite(both, user, wp);
     this.global = (pte & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
+    this.large = false;
     return ((pte & ~0xfff) | (linear & 0xfff)) >>> 0;
   }
 
@@ -95,6 +99,7 @@ export class PageWalker {
       if (want !== pde) this.phys.write32(pdeAddr, (pde = want));
       this.writable = (pde & D) !== 0 && this.allowsWrite(pde, user, wp);
       this.global = (pde & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
+      this.large = true;
       return ((pde & 0xffe00000) | (linear & 0x1fffff)) >>> 0;
     }
     const pteAddr = ((pde & ~0xfff) + (((linear >>> 12) & 0x1ff) << 3)) >>> 0;
@@ -108,6 +113,7 @@ export class PageWalker {
     if (want !== pte) this.phys.write32(pteAddr, (pte = want));
     this.writable = (pte & D) !== 0 && this.allowsWrite(both, user, wp);
     this.global = (pte & G) !== 0 && (s[S.CR4] & CR4_PGE) !== 0;
+    this.large = false;
     return ((pte & ~0xfff) | (linear & 0xfff)) >>> 0;
   }
 
