@@ -476,8 +476,9 @@ export class Executor {
   /** Translates the block at CS:EIP; `cacheable` for a whole block (tiered, chained), `shortOf` for one cut short (shortBlock). */
   private translate(maxInsns: number, cacheable: boolean, shortOf = 0): TranslationBlock {
     const cpu = this.cpu, s = cpu.s, mem = cpu.mem;
+    const cached = cacheable || shortOf > 0;
     // Like QEMU when its code buffer fills: start over rather than grow without bound.
-    if ((cacheable || shortOf > 0) && this.cache.size >= MAX_CACHED_BLOCKS) this.flush();
+    if (cached && this.cache.size >= MAX_CACHED_BLOCKS) this.flush();
     const t0 = this.clock?.() ?? 0;
     const csBase = s[S.BASE + 1], eip = s[S.EIP];
     const dbg = this.debug;
@@ -508,7 +509,7 @@ export class Executor {
       cpu.mode, csBase, eip, code.fn, exitDynamic, exitRetired,
       tr.insnEips, pages, physPc, (tr.end - 1) | 0, codeLow, onePage ? codeLow + ((tr.end - tr.low) | 0) : -1, shortOf,
     );
-    if (cacheable || shortOf > 0) this.cache.add(tb);
+    if (cached) this.cache.add(tb);
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
     if (wasm && cacheable) this.chain.assign(tb);
     if (this.tracer) this.tracer.translated(tr.start, codeBytes(mem, tr.start, tr.end));
