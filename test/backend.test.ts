@@ -67,8 +67,8 @@ function makeHarness(): Harness {
     slowThrows: undefined,
     map(linear, phys, writable = true) {
       const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
-      tR[i] = vpn;
-      tW[i] = writable ? vpn : -1;
+      tR[i] = vpn << 12;
+      tW[i] = writable ? vpn << 12 : -1;
       tO[i] = ((phys & ~0xfff) - (vpn << 12)) | 0;
     },
     helper(name, fn) { helpers[name] = fn; },

@@ -56,8 +56,8 @@ function machine(seed: number, syncedFaults = true) {
   // Linear pages 0x10..0x1f map to physical pages 0..15; some read-only; the rest take the slow path.
   for (let p = 0; p < 16; p++) {
     if (r(4) === 0) continue;
-    tR[0x10 + p] = 0x10 + p;
-    if (r(3) !== 0) tW[0x10 + p] = 0x10 + p;
+    tR[0x10 + p] = (0x10 + p) << 12;
+    if (r(3) !== 0) tW[0x10 + p] = (0x10 + p) << 12;
     tO[0x10 + p] = (p << 12) - ((0x10 + p) << 12);
   }
   const log: Array<Array<string | number>> = [];

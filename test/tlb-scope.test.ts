@@ -40,7 +40,7 @@ function remap(m: Machine, page: number, frame: number): void {
 
 const read = (m: Machine, page: number): number => m.mem.ld4(page << 12, -1) >>> 0;
 /** Whether the TLB holds a translation of `page` (the fast path of generated code would use it). */
-const cached = (m: Machine, page: number): boolean => m.mem.tR[page & 4095] === page;
+const cached = (m: Machine, page: number): boolean => m.mem.tR[page & 4095] === page << 12;
 /** What generated code reads at `page` through a TLB hit. */
 const fast = (m: Machine, page: number): number => new DataView(m.mem.m8.buffer).getUint32(m.mem.m8.byteOffset + (page << 12) + m.mem.tO[page & 4095], true) >>> 0;
 

@@ -7,8 +7,8 @@
 // instruction's last faultable op, so the locals then hold the state from
 // before the faulting instruction). Every value is kept an int32.
 //
-// Memory: a load or store probes the softmmu TLB inline (tag compare plus an
-// alignment test) and touches the RAM typed array directly; everything else
+// Memory: a load or store probes the softmmu TLB inline (one tag compare,
+// which also fails a misaligned access) and touches the RAM typed array directly; everything else
 // goes to the slow-path functions of the runtime. Forward branches become
 // labelled blocks (`break Ln`), which is why the IR allows no backward branch.
 import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode } from '../tcg-ir/index.js';
@@ -17,6 +17,14 @@ import { allocateRegisters, type Registers } from './regalloc.js';
 /** Names the generated code expects in its closure (see compile.ts). */
 export const TLB_BITS = 12;
 export const TLB_MASK = (1 << TLB_BITS) - 1;
+
+/**
+ * A TLB entry's tag is its page's linear base address (-1: no page). A probe
+ * for an access of `size` bytes at `linear` compares the tag with
+ * `linear & tagMask(size)`, which keeps the low bits a misaligned access has
+ * set: one compare tests the page and the alignment (as QEMU's softmmu does).
+ */
+export function tagMask(size: number): number { return -4096 | (size - 1); }
 
 export interface EmitResult {
   source: string;
@@ -247,24 +255,22 @@ class Emitter {
     const size = memOpSize(op.aux);
     const signed = memOpSigned(op.aux);
     const k = this.insnIndex;
-    this.line(`_p = ${addr} >>> 12; _i = _p & ${TLB_MASK};`);
+    this.line(`_i = (${addr} >>> 12) & ${TLB_MASK};`);
     const view = size === 1 ? (signed ? 'i8' : 'm8') : size === 2 ? (signed ? 'i16' : 'm16') : 'm32';
     const shift = size === 1 ? '| 0' : size === 2 ? '>> 1' : '>> 2';
-    const align = size === 1 ? '' : ` && (${addr} & ${size - 1}) === 0`;
     const slow = `ld${size}(${addr}, ${k})`;
     const slowConv = signed ? (size === 1 ? `(${slow} << 24) >> 24` : `(${slow} << 16) >> 16`) : slow;
-    this.line(`if (tR[_i] === _p${align}) ${o} = ${view}[(${addr} + tO[_i]) ${shift}]; else ${o} = ${slowConv};`);
+    this.line(`if (tR[_i] === (${addr} & ${tagMask(size)})) ${o} = ${view}[(${addr} + tO[_i]) ${shift}]; else ${o} = ${slowConv};`);
   }
 
   private emitStore(op: IrInsn, addr: string, value: string): void {
     const size = memOpSize(op.aux);
     const k = this.insnIndex;
     this.storeSeen = true;
-    this.line(`_p = ${addr} >>> 12; _i = _p & ${TLB_MASK};`);
+    this.line(`_i = (${addr} >>> 12) & ${TLB_MASK};`);
     const view = size === 1 ? 'm8' : size === 2 ? 'm16' : 'm32';
     const shift = size === 1 ? '| 0' : size === 2 ? '>> 1' : '>> 2';
-    const align = size === 1 ? '' : ` && (${addr} & ${size - 1}) === 0`;
-    this.line(`if (tW[_i] === _p${align}) ${view}[(${addr} + tO[_i]) ${shift}] = ${value}; else if (st${size}(${addr}, ${value}, ${k}) !== 0) smc = 1;`);
+    this.line(`if (tW[_i] === (${addr} & ${tagMask(size)})) ${view}[(${addr} + tO[_i]) ${shift}] = ${value}; else if (st${size}(${addr}, ${value}, ${k}) !== 0) smc = 1;`);
   }
 
   private emitCall(op: IrInsn, o: string, args: string[]): void {

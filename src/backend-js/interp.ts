@@ -304,29 +304,30 @@ function execute(p: Program, s: Int32Array): number {
   }
 }
 
+// TLB tags: -4096, -4095 and -4093 are tagMask(1), tagMask(2) and tagMask(4) (emit.ts).
 function load(ctx: CodeContext, memOp: number, addr: number, insn: number): number {
-  const page = addr >>> 12, i = page & TLB_MASK;
+  const i = (addr >>> 12) & TLB_MASK, tag = ctx.tR[i];
   switch (memOp) {
-    case 1: return ctx.tR[i] === page ? ctx.m8[addr + ctx.tO[i]] : ctx.ld1(addr, insn);
-    case 9: return ctx.tR[i] === page ? ctx.i8[addr + ctx.tO[i]] : (ctx.ld1(addr, insn) << 24) >> 24;
-    case 2: return ctx.tR[i] === page && (addr & 1) === 0 ? ctx.m16[(addr + ctx.tO[i]) >> 1] : ctx.ld2(addr, insn);
-    case 10: return ctx.tR[i] === page && (addr & 1) === 0 ? ctx.i16[(addr + ctx.tO[i]) >> 1] : (ctx.ld2(addr, insn) << 16) >> 16;
-    default: return ctx.tR[i] === page && (addr & 3) === 0 ? ctx.m32[(addr + ctx.tO[i]) >> 2] : ctx.ld4(addr, insn);
+    case 1: return tag === (addr & -4096) ? ctx.m8[addr + ctx.tO[i]] : ctx.ld1(addr, insn);
+    case 9: return tag === (addr & -4096) ? ctx.i8[addr + ctx.tO[i]] : (ctx.ld1(addr, insn) << 24) >> 24;
+    case 2: return tag === (addr & -4095) ? ctx.m16[(addr + ctx.tO[i]) >> 1] : ctx.ld2(addr, insn);
+    case 10: return tag === (addr & -4095) ? ctx.i16[(addr + ctx.tO[i]) >> 1] : (ctx.ld2(addr, insn) << 16) >> 16;
+    default: return tag === (addr & -4093) ? ctx.m32[(addr + ctx.tO[i]) >> 2] : ctx.ld4(addr, insn);
   }
 }
 
 /** Returns non-zero when a slow-path store hit translated code of the running block. */
 function store(ctx: CodeContext, memOp: number, addr: number, value: number, insn: number): number {
-  const page = addr >>> 12, i = page & TLB_MASK;
+  const i = (addr >>> 12) & TLB_MASK, tag = ctx.tW[i];
   switch (memOp & 7) {
     case 1:
-      if (ctx.tW[i] === page) { ctx.m8[addr + ctx.tO[i]] = value; return 0; }
+      if (tag === (addr & -4096)) { ctx.m8[addr + ctx.tO[i]] = value; return 0; }
       return ctx.st1(addr, value, insn);
     case 2:
-      if (ctx.tW[i] === page && (addr & 1) === 0) { ctx.m16[(addr + ctx.tO[i]) >> 1] = value; return 0; }
+      if (tag === (addr & -4095)) { ctx.m16[(addr + ctx.tO[i]) >> 1] = value; return 0; }
       return ctx.st2(addr, value, insn);
     default:
-      if (ctx.tW[i] === page && (addr & 3) === 0) { ctx.m32[(addr + ctx.tO[i]) >> 2] = value; return 0; }
+      if (tag === (addr & -4093)) { ctx.m32[(addr + ctx.tO[i]) >> 2] = value; return 0; }
       return ctx.st4(addr, value, insn);
   }
 }

@@ -14,7 +14,7 @@
 // write-back and the throw. A fault thrown by an import unwinds the wasm
 // frames to the runtime like any JavaScript exception.
 import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode } from '../tcg-ir/index.js';
-import { allocateRegisters, TLB_MASK, type EmitOptions } from '../backend-js/index.js';
+import { allocateRegisters, TLB_MASK, tagMask, type EmitOptions } from '../backend-js/index.js';
 import { Bytes, W, ValType, VOID } from './encode.js';
 
 /** Byte addresses in the memory of what blocks touch (runtime/arena.ts fixes them). */
@@ -65,7 +65,7 @@ export function emitWasmBlock(block: IrBlock, layout: WasmLayout, eipSlot: numbe
   return { bytes: out.length - start, extraExits };
 }
 
-const SCRATCH_P = 0, SCRATCH_I = 1, SMC = 2, PROD = 3; // PROD is the i64 local
+const SCRATCH_I = 0, SMC = 1, PROD = 2; // PROD is the i64 local
 
 class Emitter {
   private regs;
@@ -101,8 +101,8 @@ class Emitter {
       if (op.out >= 0) used[op.out] = 1;
       if (op.out2 >= 0) used[op.out2] = 1;
     }
-    // Locals: 0-2 scratch i32 (page, TLB byte index, smc), 3 the i64 product, then globals, then registers.
-    let next = 4;
+    // Locals: 0-1 scratch i32 (TLB byte index, smc), 2 the i64 product, then globals, then registers.
+    let next = 3;
     for (let t = 0; t < n; t++) {
       if (used[t] && b.temps[t].kind === TempKind.Global) { this.globals.push(t); this.local[t] = next++; }
     }
@@ -110,7 +110,7 @@ class Emitter {
     for (let t = 0; t < n; t++) {
       if (b.temps[t].kind === TempKind.Local && this.regs.of[t] >= 0) this.local[t] = regBase + this.regs.of[t];
     }
-    c.u32(3).u32(3).byte(ValType.I32).u32(1).byte(ValType.I64).u32(this.globals.length + this.regs.count).byte(ValType.I32);
+    c.u32(3).u32(2).byte(ValType.I32).u32(1).byte(ValType.I64).u32(this.globals.length + this.regs.count).byte(ValType.I32);
 
     for (const t of this.globals) { this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.slot(t)); c.byte(W.LocalSet).u32(this.local[t]); }
     this.loops = b.ops.some((o) => o.op === Op.Exit && this.isLoopExit(o.aux));
@@ -295,14 +295,13 @@ class Emitter {
     c.byte(W.End);
   }
 
-  /** Pushes whether the TLB (tags at `tags`) maps the page of `addr` with `size`-aligned `addr`; leaves the entry's byte index in SCRATCH_I. */
+  /** Pushes whether the TLB (tags at `tags`) maps the page of `addr` with `size`-aligned `addr` (one compare: tagMask); leaves the entry's byte index in SCRATCH_I. */
   private probe(addr: number, tags: number, size: number): void {
     const c = this.c;
     this.get(addr);
-    c.byte(W.I32Const).s32(12).byte(W.I32ShrU).byte(W.LocalTee).u32(SCRATCH_P);
-    c.byte(W.I32Const).s32(TLB_MASK).byte(W.I32And).byte(W.I32Const).s32(2).byte(W.I32Shl).byte(W.LocalTee).u32(SCRATCH_I);
-    c.byte(W.I32Load).u32(2).u32(tags).byte(W.LocalGet).u32(SCRATCH_P).byte(W.I32Eq);
-    if (size > 1) { this.get(addr); c.byte(W.I32Const).s32(size - 1).byte(W.I32And).byte(W.I32Eqz).byte(W.I32And); }
+    c.byte(W.I32Const).s32(10).byte(W.I32ShrU).byte(W.I32Const).s32(TLB_MASK << 2).byte(W.I32And).byte(W.LocalTee).u32(SCRATCH_I);
+    c.byte(W.I32Load).u32(2).u32(tags);
+    this.get(addr); c.byte(W.I32Const).s32(tagMask(size)).byte(W.I32And).byte(W.I32Eq);
   }
 
   /** Pushes the RAM address (without the layout's RAM base, which goes into the access's offset) of `addr` through the TLB entry in SCRATCH_I. */

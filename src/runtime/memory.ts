@@ -2,8 +2,9 @@
 //
 // RAM is one range of the machine's arena (arena.ts) seen through 8/16/32-bit views. Generated code
 // reaches it directly after an inline TLB probe (backend-js/emit.ts): entry
-// i = (linear >>> 12) & TLB_MASK holds the page tag for reads (tR) and for
-// writes (tW) and the offset from linear to host index (tO). Anything the
+// i = (linear >>> 12) & TLB_MASK holds the page's tag (its linear base
+// address, tagMask) for reads (tR) and for writes (tW), -1 for none, and the
+// offset from linear to host index (tO). Anything the
 // fast path does not cover comes here: TLB misses, unaligned and
 // page-crossing accesses, MMIO, and writes to pages holding translated code.
 import { TLB_BITS } from '../backend-js/index.js';
@@ -190,25 +191,25 @@ export class Memory {
     }
     const region = linear >>> REGION_SHIFT;
     if (this.largeRegions[region] === 0) {
-      const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
-      if (tR[i] === vpn) tR[i] = -1;
-      if (tW[i] === vpn) tW[i] = -1;
+      const tag = linear & -4096, i = (linear >>> 12) & (TLB_SIZE - 1);
+      if (tR[i] === tag) tR[i] = -1;
+      if (tW[i] === tag) tW[i] = -1;
       return;
     }
     // The region's pages are consecutive page numbers: as many consecutive entries.
     const pages = 1 << (REGION_SHIFT - 12), first = (region * pages) & (TLB_SIZE - 1);
     for (let k = 0; k < pages; k++) {
       const i = (first + k) & (TLB_SIZE - 1);
-      if (tR[i] >>> (REGION_SHIFT - 12) === region) tR[i] = -1;
-      if (tW[i] >>> (REGION_SHIFT - 12) === region) tW[i] = -1;
+      if (tR[i] >>> REGION_SHIFT === region) tR[i] = -1;
+      if (tW[i] >>> REGION_SHIFT === region) tW[i] = -1;
     }
     this.largeRegions[region] = 0;
   }
 
   /** Whether the code page at `linear` is global, as its TLB entry says (after codePhys filled it); false without paging. */
   codeGlobal(linear: number): boolean {
-    const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
-    return this.walker !== null && this.tR[i] === vpn && this.tG[i] === 1;
+    const i = (linear >>> 12) & (TLB_SIZE - 1);
+    return this.walker !== null && this.tR[i] === (linear & -4096) && this.tG[i] === 1;
   }
 
   /** Drops the write entries that map physical page `page` (it now holds code). */
@@ -217,7 +218,7 @@ export class Memory {
     this.codePages[page] = 1;
     const { tW, tO } = this;
     for (let i = 0; i < TLB_SIZE; i++) {
-      if (tW[i] !== -1 && (((tW[i] << 12) + tO[i]) >>> 12) === page) tW[i] = -1;
+      if (tW[i] !== -1 && ((tW[i] + tO[i]) >>> 12) === page) tW[i] = -1;
     }
   }
 
@@ -234,8 +235,8 @@ export class Memory {
   /** Physical address of code at a linear address, for translation and block lookup (may throw #PF). */
   codePhys(linear: number): number {
     if (this.walker === null) return (linear & this.a20Mask) >>> 0;
-    const vpn = linear >>> 12, i = vpn & (TLB_SIZE - 1);
-    if (this.tR[i] === vpn) return ((linear + this.tO[i]) | 0) >>> 0;
+    const i = (linear >>> 12) & (TLB_SIZE - 1);
+    if (this.tR[i] === (linear & -4096)) return ((linear + this.tO[i]) | 0) >>> 0;
     const phys = (this.walker.walk(linear, Access.Fetch, -1) & this.a20Mask) >>> 0;
     this.fill(linear, phys);
     return phys;
@@ -252,10 +253,10 @@ export class Memory {
     if (phys >= this.size) return;
     if (this.watchedPages.size !== 0 && this.watchedPages.has(linear >>> 12)) return;
     if (this.walker !== null && !this.walker.cacheable) return; // supervisor permissions checked at CPL 3
-    const vpn = linear >>> 12;
-    const i = vpn & (TLB_SIZE - 1);
-    this.tR[i] = vpn;
-    this.tO[i] = ((phys & ~0xfff) - (vpn << 12)) | 0;
+    const tag = linear & -4096;
+    const i = (linear >>> 12) & (TLB_SIZE - 1);
+    this.tR[i] = tag;
+    this.tO[i] = ((phys & ~0xfff) - tag) | 0;
     const global = this.walker !== null && this.walker.global;
     this.tG[i] = global ? 1 : 0;
     if (!global) {
@@ -266,7 +267,7 @@ export class Memory {
     const writable = this.walker === null || this.walker.writable;
     const page = phys >>> 12;
     // While dirty pages are tracked, only a page already marked dirty may be written on the fast path.
-    this.tW[i] = writable && !this.codePages[page] && (this.dirty === null || this.dirty[page] !== 0) && (this.romPages === null || !this.romPages[page]) ? vpn : -1;
+    this.tW[i] = writable && !this.codePages[page] && (this.dirty === null || this.dirty[page] !== 0) && (this.romPages === null || !this.romPages[page]) ? tag : -1;
   }
 
   // ---- slow paths called by generated code (insn = instruction number, for faults) ----
