@@ -1,10 +1,14 @@
 // Boot time of the guest kit's Linux guest (npm run guest:linux) to its shell
 // banner under rewind86, next to the same kernel, initramfs and command line
-// under qemu-system-i386 (TCG) in the same run, and their ratio.
+// under qemu-system-i386 (TCG) in the same run, and their ratio. Each boot
+// runs in a fresh process, as `rewind86 run` and QEMU do (a second boot in
+// the same process finds V8 warmed up: the translator already optimized, and
+// V8's cache of compiled wasm modules full), with the node flags this one got.
 // Usage: node bench/linux-boot.mjs [--runs N] [--slices] [--no-qemu]
 //   --slices: rewind86's progress per 2e8 instructions (host seconds, MIPS, blocks translated)
 // The guest is prepared first if it is not cached; without qemu-system-i386 only rewind86 is timed.
 import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildMachine, parseMachineArgs } from '../dist/cli/machine-setup.js';
 import { defaultGuest, DEFAULT_GUEST_MEMORY_MIB } from '../dist/cli/default-guest.js';
@@ -18,6 +22,14 @@ const BANNER = 'rewind86 guest:';
 const KERNEL_BANNER = 'Linux version';
 const LIMIT = 3e10;
 const QEMU_TIMEOUT_MS = 120_000;
+
+/** One boot in a fresh node process (this script with --child), with this process's node flags. */
+function rewind86BootFresh() {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', ...(showSlices ? ['--slices'] : [])],
+    { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`rewind86 boot process failed (status ${child.status})`);
+  return JSON.parse(child.stdout.trim().split('\n').pop());
+}
 
 function rewind86Boot(guest) {
   let console = '';
@@ -81,14 +93,18 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function main() {
   const guest = defaultGuest();
+  if (args.includes('--child')) {
+    process.stdout.write(`${JSON.stringify(rewind86Boot(guest))}\n`);
+    return;
+  }
   const haveQemu = withQemu && spawnSync('qemu-system-i386', ['--version']).status === 0;
   const ours = [], theirs = [];
   for (let i = 0; i < runs; i++) {
-    ours.push(rewind86Boot(guest));
+    ours.push(rewind86BootFresh());
     if (haveQemu) theirs.push(await qemuBoot(guest));
   }
   const r = ours.find((x) => x.seconds === median(ours.map((o) => o.seconds)));
-  console.log(`Linux boot to the shell banner (guest kit, ${DEFAULT_GUEST_MEMORY_MIB} MiB), median of ${runs}:`);
+  console.log(`Linux boot to the shell banner (guest kit, ${DEFAULT_GUEST_MEMORY_MIB} MiB), median of ${runs}, each in a fresh process:`);
   console.log(`  rewind86: ${r.seconds.toFixed(2)} s (kernel banner at ${r.kernelAt?.toFixed(2)} s), ${(r.icount / 1e9).toFixed(2)}e9 instructions, ${(r.icount / r.seconds / 1e6).toFixed(0)} MIPS, ${r.blocks} blocks translated, ${r.compiled} compiled`);
   if (haveQemu) {
     const q = theirs.find((x) => x.seconds === median(theirs.map((t) => t.seconds)));
