@@ -1081,26 +1081,4 @@ describe('locals in shared variables', () => {
     for (let k = 0; k < 40; k++) want = ((want + k * 7 + 1) | 0) ^ 0x1234;
     expect(s[R0]).toBe(want);
   });
-
-  it('a block that reads a local some path has not written keeps a zeroed variable per local', () => {
-    // u = eax + 7; ecx = u; if (eax < 5) t = 1; ebx = t   (t is 0 when eax >= 5, as the interpreter has it)
-    const h = makeHarness();
-    const { b, g } = setup();
-    b.insnStart(0x1000, 0);
-    b.mov(g.ecx, b.addi(g.eax, 7));
-    const t = b.local();
-    const skip = b.newLabel();
-    b.brcond(Cond.Geu, g.eax, b.const(5), skip);
-    b.mov(t, b.const(1));
-    b.label(skip);
-    b.mov(g.ebx, t);
-    b.exit(0x1002, 1);
-    const block = compile(h, b, false);
-    for (const [eax, ebx] of [[3, 1], [9, 0]]) {
-      const s = state({ eax });
-      block.fn(s);
-      expect(s[S.ebx]).toBe(ebx);
-      expect(s[S.ecx]).toBe(eax + 7);
-    }
-  });
 });

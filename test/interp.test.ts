@@ -4,7 +4,7 @@
 // registers, memory, slow-path and helper calls, the same exit (as retired
 // instructions and next EIP) or the same guest fault with the same state.
 import { describe, it, expect } from 'vitest';
-import { IrBuilder, Op, Cond, HelperFlags, MemOp, optimizeBlock, validateBlock, readsBeforeWrite, type HelperDecl } from '../src/tcg-ir/index.js';
+import { IrBuilder, Op, Cond, HelperFlags, MemOp, optimizeBlock, validateBlock, type HelperDecl } from '../src/tcg-ir/index.js';
 import { compileBlock, interpretBlock, TLB_BITS, type BlockFunction } from '../src/backend-js/index.js';
 import { compileWasmBlocks, type WasmContext, type WasmLayout } from '../src/backend-wasm/index.js';
 import { buildMachine, parseMachineArgs } from '../src/cli/machine-setup.js';
@@ -141,21 +141,32 @@ function randomBlock(seed: number): IrBuilder {
 
 type Outcome = { exit: string; state: number[]; icount: number; ram: string; log: unknown[] };
 
-function runOnce(fn: (ctx: WasmContext) => { fn: BlockFunction; extraExits: Array<{ retired: number; eip: number }> }, seed: number, exits: Array<{ target: number; retired: number }>, syncedFaults = true): Outcome {
+type BlockFactory = (ctx: WasmContext) => { fn: BlockFunction; extraExits: Array<{ retired: number; eip: number }> };
+
+function runOnce(fn: BlockFactory, seed: number, exits: Array<{ target: number; retired: number }>, syncedFaults = true): Outcome {
+  return runMany(fn, seed, exits, 1, syncedFaults)[0];
+}
+
+/** Makes the block once and runs it `runs` times on one machine, each time from another random state. */
+function runMany(fn: BlockFactory, seed: number, exits: Array<{ target: number; retired: number }>, runs: number, syncedFaults = true): Outcome[] {
   const m = machine(seed, syncedFaults);
   const { fn: run, extraExits } = fn(m.ctx);
-  const r = rng(seed * 31);
   const s = m.s;
-  for (let i = 0; i < STATE; i++) s[i] = r(2) ? r(0x40000) : (r(0x7fffffff) * (r(2) ? -1 : 1)) | 0;
-  let exit: string;
-  try {
-    const e = run(s);
-    exit = e < exits.length ? `exit retired=${exits[e].retired} target=${exits[e].target} eip=${s[EIP]}` : `smc retired=${extraExits[e - exits.length].retired} eip=${s[EIP]}`;
-  } catch (e) {
-    if (!(e instanceof TestFault)) throw e;
-    exit = `fault synced=${e.stateSynced}`;
+  const outcomes: Outcome[] = [];
+  for (let k = 0; k < runs; k++) {
+    const r = rng(seed * 31 + k * 7919);
+    for (let i = 0; i < STATE; i++) s[i] = r(2) ? r(0x40000) : (r(0x7fffffff) * (r(2) ? -1 : 1)) | 0;
+    let exit: string;
+    try {
+      const e = run(s);
+      exit = e < exits.length ? `exit retired=${exits[e].retired} target=${exits[e].target} eip=${s[EIP]}` : `smc retired=${extraExits[e - exits.length].retired} eip=${s[EIP]}`;
+    } catch (e) {
+      if (!(e instanceof TestFault)) throw e;
+      exit = `fault synced=${e.stateSynced}`;
+    }
+    outcomes.push({ exit, state: Array.from(s), icount: m.ctx.ic![0], ram: Buffer.from(m.m8).toString('base64'), log: [...m.log] });
   }
-  return { exit, state: Array.from(s), icount: m.ctx.ic![0], ram: Buffer.from(m.m8).toString('base64'), log: m.log };
+  return outcomes;
 }
 
 describe('the IR interpreter does what the compiled block does', () => {
@@ -164,8 +175,6 @@ describe('the IR interpreter does what the compiled block does', () => {
       for (let seed = 1; seed <= 3000; seed++) {
         const b = randomBlock(seed + (optimize ? 100000 : 0));
         expect(validateBlock(b.block), `seed ${seed}`).toEqual([]);
-        // So compiled code keeps locals in shared variables (regalloc.ts) here, as for translated guest code.
-        expect(readsBeforeWrite(b.block), `seed ${seed}`).toEqual([]);
         if (optimize) optimizeBlock(b.block);
         const exits = b.block.exits;
         const compiled = runOnce((ctx) => compileBlock(b.block, ctx), seed, exits);
@@ -174,6 +183,17 @@ describe('the IR interpreter does what the compiled block does', () => {
       }
     });
   }
+
+  it('run after run of one block, whose values persist between runs (faults included)', () => {
+    for (let seed = 1; seed <= 500; seed++) {
+      const b = randomBlock(seed + 200000);
+      optimizeBlock(b.block);
+      const exits = b.block.exits;
+      const compiled = runMany((ctx) => compileBlock(b.block, ctx), seed, exits, 4);
+      const interpreted = runMany((ctx) => interpretBlock(b.block, ctx), seed, exits, 4);
+      expect(interpreted, `seed ${seed}`).toEqual(compiled);
+    }
+  });
 });
 
 describe('a WebAssembly block does what the JavaScript block does', () => {

@@ -375,6 +375,8 @@ describe('validateBlock', () => {
     it('catches a local written on one path only, and one never written', () => {
       const { b, t } = ifElse(false);
       expect(readsBeforeWrite(b.block)).toEqual([`op 6: reads t${t} before every path has written it`]);
+      // A rule of valid IR (the backends rely on it).
+      expect(validateBlock(b.block)).toEqual([`op 6: reads t${t} before every path has written it`]);
       const { b: b2, r } = setup();
       b2.insnStart(0x1000, 0);
       const u = b2.local();

@@ -41,8 +41,13 @@ const W_ARGS = 6;
 interface Program {
   ctx: CodeContext;
   code: Int32Array;
-  /** The temps' values at entry: constants in place, locals zero (globals are loaded from the state). */
-  template: Int32Array;
+  /**
+   * The temps' values, kept from one run to the next: constants stay in
+   * place, globals are loaded from the state on entry, and valid IR writes
+   * every local before reading it (tcg-ir/validate.ts), so nothing needs
+   * resetting. One block runs at a time, and none runs itself again.
+   */
+  values: Int32Array;
   /** Globals as (temp, state slot) pairs. */
   globals: Int32Array;
   /**
@@ -173,11 +178,11 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
   const part = (n: number): Int32Array => all.subarray(end, end += n);
   const code = part(len);
   code.set(codeBuf.subarray(0, len));
-  const template = part(temps.length);
-  for (let i = 0; i < temps.length; i++) if (temps[i].kind === TempKind.Const) template[i] = temps[i].value;
+  const values = part(temps.length);
+  for (let i = 0; i < temps.length; i++) if (temps[i].kind === TempKind.Const) values[i] = temps[i].value;
   const fill = (from: number[]): Int32Array => { const a = part(from.length); for (let i = 0; i < from.length; i++) a[i] = from[i]; return a; };
   return {
-    ctx, code, template, globals: fill(globals), written: fill(written),
+    ctx, code, values, globals: fill(globals), written: fill(written),
     helpers, helperFlags: fill(helperFlags), extraBase: block.exits.length, insnLists: fill(insnLists),
   };
 }
@@ -215,17 +220,9 @@ function cond(c: number, a: number, b: number): boolean {
   }
 }
 
-/**
- * The temps of the block running: one array for all blocks, since one
- * block runs at a time and nothing it calls runs another.
- */
-let scratch = new Int32Array(1024);
-
 function execute(p: Program, s: Int32Array): number {
   const { code, ctx } = p;
-  if (scratch.length < p.template.length) scratch = new Int32Array(p.template.length * 2);
-  const v = scratch;
-  v.set(p.template);
+  const v = p.values;
   const g = p.globals;
   for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
   let pc = 0, smc = 0;

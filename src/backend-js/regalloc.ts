@@ -5,12 +5,11 @@
 // hundreds: less source to parse, a smaller V8 frame, and a shorter prologue
 // on every call while V8 still runs the block in its unoptimized tiers.
 //
-// Sound because branches only go forward (validate.ts) and a local is
-// written on every path before it is read (checked here: a block that
-// breaks the rule keeps one variable per local, all starting at zero): the
-// range from a temp's first to its last appearance, in op order, covers
-// every path between a write and a read of it.
-import { type IrBlock, TempKind, readsBeforeWrite, Scratch } from '../tcg-ir/index.js';
+// Sound because branches only go forward and a local is written on every
+// path before it is read (rules of valid IR, tcg-ir/validate.ts): the range
+// from a temp's first to its last appearance, in op order, covers every
+// path between a write and a read of it.
+import { type IrBlock, TempKind, Scratch } from '../tcg-ir/index.js';
 
 export interface Registers {
   /** Per temp: its variable number, or -1 (not a local, or unused). */
@@ -39,11 +38,6 @@ export function allocateRegisters(block: IrBlock): Registers {
     note(o.out2, i);
   }
   const of: number[] = new Array<number>(n).fill(-1);
-  if (readsBeforeWrite(block).length !== 0) {
-    let count = 0;
-    for (let t = 0; t < n; t++) if (first[t] >= 0) of[t] = count++;
-    return { of, count };
-  }
   // Linear scan: a variable is free again once its temp's last appearance is behind.
   const busyUntil: number[] = []; // per variable: the last op of the temp holding it
   const free: number[] = [];

@@ -63,17 +63,18 @@ export function validateBlock(block: IrBlock): string[] {
   }
   const last = block.ops[block.ops.length - 1];
   if (!last || last.op !== Op.Exit) problems.push('block does not end with exit');
+  if (problems.length === 0) problems.push(...readsBeforeWrite(block));
   return problems;
 }
 
 /**
- * The reads of locals that some path reaches before writing them (a valid
- * block reads such a local as 0). The translator writes every local before
- * reading it; compiled code, which keeps locals in shared variables
- * (backend-js/regalloc.ts), checks that it does. A forward pass over the
- * straight line, with what is written on every path into each label
- * (branches only go forward). Not part of validateBlock: it would cost
- * every block translated, and only compiled ones need it.
+ * The reads of locals that some path reaches before writing them. A valid
+ * block has none: the backends rely on it (compiled code shares variables
+ * between locals, backend-js/regalloc.ts; the interpreter keeps a block's
+ * values from one run to the next, backend-js/interp.ts). A forward pass
+ * over the straight line, with what is written on every path into each
+ * label (branches only go forward). Part of validateBlock, which checks
+ * every block translated in the tests and under -d op.
  */
 export function readsBeforeWrite(block: IrBlock): string[] {
   const problems: string[] = [];
