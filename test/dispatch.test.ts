@@ -12,7 +12,7 @@ import { MappingScope } from '../src/runtime/memory.js';
 
 const COUNTER = 0, EIP = 8, CS_BASE = 9, CPL = 10;
 const LAYOUT: WasmLayout = {
-  state: 0, ic: 256, ctl: 272, cur: 280, jgen: 284,
+  state: 0, ic: 256, ctl: 272, cur: 280, jgen: 284, miss: 292,
   tlbR: 4096, tlbW: 4096 + 4 * (1 << TLB_BITS), tlbO: 4096 + 8 * (1 << TLB_BITS),
   jcache: 65536, regions: 65536 + 49152, slots: 131072, ram: 196608,
 };

@@ -47,6 +47,14 @@ export interface EmitOptions {
    * the run stops right after the accessing instruction.
    */
   watchChecks?: boolean;
+  /**
+   * WebAssembly only: memory slow paths as calls inside the block (as the
+   * JavaScript backend always has them). Without it, an access the TLB does
+   * not cover leaves the block before its instruction (the runtime runs that
+   * instruction in the interpreter), so a block without helper calls calls
+   * nothing and keeps its values in registers.
+   */
+  inlineSlowPaths?: boolean;
 }
 
 export function emitBlock(block: IrBlock, name = 'tb', options: EmitOptions = {}): EmitResult {

@@ -16,6 +16,7 @@
 import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode } from '../tcg-ir/index.js';
 import { allocateRegisters, TLB_MASK, tagMask, type EmitOptions } from '../backend-js/index.js';
 import { Bytes, W, ValType, VOID } from './encode.js';
+import { SLOT_EXITS } from './dispatch.js';
 
 /** Byte addresses in the memory of what blocks touch (runtime/arena.ts fixes them). */
 export interface WasmLayout {
@@ -30,6 +31,8 @@ export interface WasmLayout {
   tlbO: number;
   /** The slot of the block running under the dispatcher (int32; dispatch.ts). */
   cur: number;
+  /** The instruction a block left before through its miss exit (int32; WasmBlock.missExit). */
+  miss: number;
   /** The dispatcher's slot records (dispatch.ts). */
   slots: number;
   /**
@@ -54,18 +57,29 @@ export interface WasmBlock {
   /** Bytes the function's entry took in `out` (its size, locals and code). */
   bytes: number;
   extraExits: Array<{ retired: number; eip: number }>;
+  /**
+   * The exit taken when a memory access misses the TLB (or crosses a page),
+   * -1 when the block has none (inlineSlowPaths, or no memory access): the
+   * block has written its registers back and left before the instruction
+   * whose number is in the layout's `miss` word, EIP unchanged. Numbered
+   * SLOT_EXITS or more, so the dispatcher returns it to the runtime.
+   */
+  missExit: number;
 }
 
 /** Appends the block's entry of a code section (its size, then its body) to `out`. */
 export function emitWasmBlock(block: IrBlock, layout: WasmLayout, eipSlot: number, imports: ImportTable, out: Bytes, options: EmitOptions = {}): WasmBlock {
   const start = out.length;
   const size = out.reserveU32();
-  const extraExits = new Emitter(block, layout, eipSlot, imports, options, out).run();
+  const emitter = new Emitter(block, layout, eipSlot, imports, options, out);
+  const extraExits = emitter.run();
   out.patchU32(size, out.length - size - 5);
-  return { bytes: out.length - start, extraExits };
+  return { bytes: out.length - start, extraExits, missExit: emitter.missExit };
 }
 
-const SCRATCH_I = 0, SMC = 1, PROD = 2; // PROD is the i64 local
+const SCRATCH_I = 0, SMC = 1, MISS_AT = 2, PROD = 3; // PROD is the i64 local
+/** A helper with these flags has effects that running its instruction again would repeat. */
+const EFFECTS = HelperFlags.WritesState | HelperFlags.SideEffects | HelperFlags.CodeWrite;
 
 class Emitter {
   private regs;
@@ -82,6 +96,16 @@ class Emitter {
   /** Labels not yet closed, innermost first. */
   private open: number[] = [];
   private loops = false;
+  /** Memory accesses that miss leave through the miss exit (not inlineSlowPaths). */
+  private missExits = false;
+  missExit = -1;
+  /**
+   * The current instruction has called a helper with effects: its later
+   * accesses call their slow paths, since the interpreter would run the
+   * instruction again from its start (an access before is RAM, and redoing
+   * it changes nothing; a register is written only after the last access).
+   */
+  private effectsInInsn = false;
 
   constructor(private b: IrBlock, private L: WasmLayout, private eipSlot: number, private imports: ImportTable, private options: EmitOptions, private c: Bytes) {
     this.regs = allocateRegisters(b);
@@ -101,8 +125,8 @@ class Emitter {
       if (op.out >= 0) used[op.out] = 1;
       if (op.out2 >= 0) used[op.out2] = 1;
     }
-    // Locals: 0-1 scratch i32 (TLB byte index, smc), 2 the i64 product, then globals, then registers.
-    let next = 3;
+    // Locals: 0-2 scratch i32 (TLB byte index, smc, instruction of a miss), 3 the i64 product, then globals, then registers.
+    let next = 4;
     for (let t = 0; t < n; t++) {
       if (used[t] && b.temps[t].kind === TempKind.Global) { this.globals.push(t); this.local[t] = next++; }
     }
@@ -110,24 +134,42 @@ class Emitter {
     for (let t = 0; t < n; t++) {
       if (b.temps[t].kind === TempKind.Local && this.regs.of[t] >= 0) this.local[t] = regBase + this.regs.of[t];
     }
-    c.u32(3).u32(2).byte(ValType.I32).u32(1).byte(ValType.I64).u32(this.globals.length + this.regs.count).byte(ValType.I32);
+    c.u32(3).u32(3).byte(ValType.I32).u32(1).byte(ValType.I64).u32(this.globals.length + this.regs.count).byte(ValType.I32);
 
     for (const t of this.globals) { this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.slot(t)); c.byte(W.LocalSet).u32(this.local[t]); }
     this.loops = b.ops.some((o) => o.op === Op.Exit && this.isLoopExit(o.aux));
+    this.missExits = !this.options.inlineSlowPaths && b.ops.some((o) => o.op === Op.Ld || o.op === Op.St);
     // In a block that loops, an earlier pass may have written any global: every write-back covers all of them.
-    if (this.loops) {
-      for (const op of b.ops) {
-        this.noteWrite(op.out);
-        this.noteWrite(op.out2);
-      }
+    const allWritten: number[] = [];
+    for (const op of b.ops) {
+      for (const t of [op.out, op.out2]) if (t >= 0 && b.temps[t].kind === TempKind.Global && !allWritten.includes(t)) allWritten.push(t);
     }
+    if (this.loops) for (const t of allWritten) this.noteWrite(t);
+    if (this.missExits) c.byte(W.Block).byte(VOID);
     if (this.loops) c.byte(W.Loop).byte(VOID);
     this.open = b.ops.filter((o) => o.op === Op.Label).map((o) => o.aux);
     for (let i = 0; i < this.open.length; i++) c.byte(W.Block).byte(VOID);
     for (const op of b.ops) this.emitOp(op);
     if (this.loops) c.byte(W.End);
-    c.byte(W.Unreachable).byte(W.End);
+    c.byte(W.Unreachable);
+    if (this.missExits) {
+      // The miss exit: a global's local always holds the register's value (an instruction writes registers only
+      // after its last access), so writing back every global the block writes is right wherever it left.
+      c.byte(W.End);
+      this.written = allWritten;
+      this.writeBack();
+      this.stateAddr(); c.byte(W.LocalGet).u32(MISS_AT).byte(W.I32Store).u32(2).u32(this.L.miss);
+      this.missExit = Math.max(SLOT_EXITS, b.exits.length + this.extraExits.length);
+      c.byte(W.I32Const).s32(this.missExit);
+    }
+    c.byte(W.End);
     return this.extraExits;
+  }
+
+  /** Inside an access's if/else: leaves for the miss exit, before the current instruction. */
+  private missHere(): void {
+    this.c.byte(W.I32Const).s32(this.insnIndex).byte(W.LocalSet).u32(MISS_AT);
+    this.c.byte(W.Br).u32(this.open.length + (this.loops ? 1 : 0) + 1);
   }
 
   private slot(t: number): number { return this.L.state + 4 * this.b.temps[t].value; }
@@ -234,6 +276,7 @@ class Emitter {
       case Op.Brcond: this.cond(op.cond, a[0], a[1]); c.byte(W.BrIf).u32(this.depth(op.aux)); break;
       case Op.Uncount: this.addIcount(-op.aux); break;
       case Op.InsnStart:
+        this.effectsInInsn = false;
         this.insnIndex = op.aux;
         this.insnEip = this.b.temps[a[0]].value;
         if (this.storeSeen) this.leaveIf(() => c.byte(W.LocalGet).u32(SMC));
@@ -275,11 +318,22 @@ class Emitter {
     this.stateAddr(); c.byte(W.F64Load).u32(3).u32(this.L.ic + 8);
     c.byte(W.F64Le);
     this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.L.ctl).byte(W.I32Eqz).byte(W.I32And);
-    if (b.ops.some(mayWriteCode)) c.byte(W.LocalGet).u32(SMC).byte(W.I32Eqz).byte(W.I32And);
+    if (this.mayHitOwnCode()) c.byte(W.LocalGet).u32(SMC).byte(W.I32Eqz).byte(W.I32And);
     c.byte(W.If).byte(VOID);
     this.addIcount(n);
     c.byte(W.Br).u32(this.open.length + 1);
     c.byte(W.End);
+  }
+
+  /** Whether some op may write this block's code while it runs (a helper that may, or a store with its slow path inline). */
+  private mayHitOwnCode(): boolean {
+    let effects = false;
+    for (const o of this.b.ops) {
+      if (o.op === Op.InsnStart) effects = false;
+      else if (o.op === Op.Call && (o.helper!.flags & EFFECTS)) effects = true;
+      if (mayWriteCode(o) && (o.op !== Op.St || !this.missExits || effects)) return true;
+    }
+    return false;
   }
 
   /** Leaves before the current instruction (an extra exit) when the pushed condition is non-zero. */
@@ -295,13 +349,23 @@ class Emitter {
     c.byte(W.End);
   }
 
-  /** Pushes whether the TLB (tags at `tags`) maps the page of `addr` with `size`-aligned `addr` (one compare: tagMask); leaves the entry's byte index in SCRATCH_I. */
+  /**
+   * Pushes whether the TLB (tags at `tags`) maps the page of `addr` and the
+   * access stays in it; leaves the entry's byte index in SCRATCH_I. Wasm
+   * loads and stores may be misaligned (x86's may too, and guest code makes
+   * plenty: an LZMA decoder's, a kernel's unaligned fields), so the tag is
+   * compared with the page of the access's last byte, which differs from the
+   * entry's when the access crosses into the next page (as QEMU's softmmu
+   * does for targets that allow misaligned accesses).
+   */
   private probe(addr: number, tags: number, size: number): void {
     const c = this.c;
     this.get(addr);
     c.byte(W.I32Const).s32(10).byte(W.I32ShrU).byte(W.I32Const).s32(TLB_MASK << 2).byte(W.I32And).byte(W.LocalTee).u32(SCRATCH_I);
     c.byte(W.I32Load).u32(2).u32(tags);
-    this.get(addr); c.byte(W.I32Const).s32(tagMask(size)).byte(W.I32And).byte(W.I32Eq);
+    this.get(addr);
+    if (size > 1) c.byte(W.I32Const).s32(size - 1).byte(W.I32Add);
+    c.byte(W.I32Const).s32(tagMask(1)).byte(W.I32And).byte(W.I32Eq);
   }
 
   /** Pushes the RAM address (without the layout's RAM base, which goes into the access's offset) of `addr` through the TLB entry in SCRATCH_I. */
@@ -318,23 +382,33 @@ class Emitter {
     const load = size === 1 ? (signed ? W.I32Load8S : W.I32Load8U) : size === 2 ? (signed ? W.I32Load16S : W.I32Load16U) : W.I32Load;
     c.byte(load).u32(0).u32(this.L.ram);
     c.byte(W.Else);
-    this.writeBack();
-    this.get(addr);
-    c.byte(W.I32Const).s32(this.insnIndex).byte(W.Call).u32(this.imports.index('r', `ld${size}`, 2));
-    if (signed) c.byte(size === 1 ? W.I32Extend8S : W.I32Extend16S);
+    if (this.missExits && !this.effectsInInsn) {
+      this.missHere();
+    } else {
+      this.writeBack();
+      this.get(addr);
+      c.byte(W.I32Const).s32(this.insnIndex).byte(W.Call).u32(this.imports.index('r', `ld${size}`, 2));
+      if (signed) c.byte(size === 1 ? W.I32Extend8S : W.I32Extend16S);
+    }
     c.byte(W.End);
     this.set(op.out);
   }
 
   private emitStore(op: IrInsn): void {
     const c = this.c, size = memOpSize(op.aux), [addr, value] = op.args;
-    this.storeSeen = true;
     this.probe(addr, this.L.tlbW, size);
     c.byte(W.If).byte(VOID);
     this.hostAddr(addr);
     this.get(value);
     c.byte(size === 1 ? W.I32Store8 : size === 2 ? W.I32Store16 : W.I32Store).u32(0).u32(this.L.ram);
     c.byte(W.Else);
+    if (this.missExits && !this.effectsInInsn) {
+      // The TLB never lets a store reach a page holding code: such a store misses, so none here can hit this block.
+      this.missHere();
+      c.byte(W.End);
+      return;
+    }
+    this.storeSeen = true;
     this.writeBack();
     this.get(addr);
     this.get(value);
@@ -354,6 +428,7 @@ class Emitter {
     const reads = (h.flags & HelperFlags.ReadsState) !== 0;
     const canFault = (h.flags & HelperFlags.CanFault) !== 0;
     if (reads || writes || canFault) this.writeBack();
+    if (h.flags & EFFECTS) this.effectsInInsn = true;
     for (const t of op.args) this.get(t);
     if (canFault) c.byte(W.I32Const).s32(this.insnIndex);
     c.byte(W.Call).u32(this.imports.index('h', h.name, op.args.length + (canFault ? 1 : 0)));

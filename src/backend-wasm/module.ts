@@ -19,6 +19,8 @@ export interface WasmCompiled {
   extraExits: Array<{ retired: number; eip: number }>;
   /** Size of the function's code in the module (statistics). */
   bytes: number;
+  /** Its exit for a memory access the TLB does not cover, or -1 (emit.ts, WasmBlock). */
+  missExit: number;
 }
 
 /** A block to compile: its IR, emit options, and a name for profilers and stack traces (tb_<linear address>). */
@@ -62,7 +64,7 @@ export function compileWasmBlocks(items: WasmItem[], ctx: WasmContext): WasmComp
   const custom = new Bytes().name('name').byte(1).u32(names.length).append(names);
   m.section(0, custom);
   const instance = new WebAssembly.Instance(new WebAssembly.Module(m.bytes()), imports.object());
-  return blocks.map((b, i) => ({ fn: instance.exports[`b${i}`] as unknown as BlockFunction, extraExits: b.extraExits, bytes: b.bytes }));
+  return blocks.map((b, i) => ({ fn: instance.exports[`b${i}`] as unknown as BlockFunction, extraExits: b.extraExits, bytes: b.bytes, missExit: b.missExit }));
 }
 
 class Imports implements ImportTable {

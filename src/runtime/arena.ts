@@ -18,6 +18,7 @@ export const ARENA: WasmLayout = {
   ctl: 1040,
   cur: 1048,
   jgen: 1052, // and 1056
+  miss: 1060,
   tlbR: 4096,
   tlbW: 4096 + TLB_BYTES,
   tlbO: 4096 + 2 * TLB_BYTES,

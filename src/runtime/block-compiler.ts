@@ -19,6 +19,8 @@ export type Backend = 'wasm' | 'js';
 export interface CompiledCode {
   fn: BlockFunction;
   extraExits: Array<{ retired: number; eip: number }>;
+  /** The exit for memory accesses the TLB does not cover, or -1 (backend-wasm). */
+  missExit: number;
   /** The JavaScript source (for the debug log), or '' for wasm. */
   source: string;
   wasm: boolean;
@@ -47,7 +49,7 @@ export class BlockCompiler {
     if (js || this.backend === 'js') {
       const compiled = compileBlock(ir, this.ctx, blockName(linear), options);
       this.codeBytes += compiled.source.length;
-      return { ...compiled, wasm: false };
+      return { ...compiled, wasm: false, missExit: -1 };
     }
     const compiled = compileWasmBlocks([{ block: ir, options, name: blockName(linear) }], this.ctx)[0];
     this.codeBytes += compiled.bytes;
@@ -62,7 +64,7 @@ export class BlockCompiler {
     if (this.backend === 'js') {
       const compiled = compileBlock(ir, this.ctx, blockName(tb.csBase + tb.eip), options);
       this.codeBytes += compiled.source.length;
-      this.install(tb, ir, compiled);
+      this.install(tb, ir, { ...compiled, missExit: -1 });
       return;
     }
     this.pending.push({ tb, ir, options });
@@ -83,23 +85,40 @@ export class BlockCompiler {
     });
   }
 
+  /**
+   * Compiles a wasm block again, now, with its memory slow paths inline
+   * (`ir` is its translation made again): it leaves through its miss exit
+   * too often (runtime/exec.ts). It keeps its slot.
+   */
+  recompileInline(tb: TranslationBlock, ir: IrBlock, options: EmitOptions): void {
+    const code = compileWasmBlocks([{ block: ir, options: { ...options, inlineSlowPaths: true }, name: blockName(tb.csBase + tb.eip) }], this.ctx)[0];
+    this.codeBytes += code.bytes;
+    this.install(tb, ir, code);
+    this.chain.refresh(tb);
+  }
+
   /** Forgets the waiting blocks (the translation cache was flushed). */
   flush(): void { this.pending.length = 0; }
 
-  private install(tb: TranslationBlock, ir: IrBlock, code: { fn: BlockFunction; extraExits: Array<{ retired: number }> }): void {
-    const { exitDynamic, exitRetired } = exitTables(ir.exits, code.extraExits);
-    tb.replaceCode(code.fn, exitDynamic, exitRetired, ir.exits.length);
+  private install(tb: TranslationBlock, ir: IrBlock, code: { fn: BlockFunction; extraExits: Array<{ retired: number }>; missExit: number }): void {
+    const { exitDynamic, exitRetired } = exitTables(ir.exits, code.extraExits, code.missExit);
+    tb.replaceCode(code.fn, exitDynamic, exitRetired, ir.exits.length, code.missExit);
     tb.coldRuns = 0;
     this.compiledBlocks++;
   }
 }
 
-/** The exit tables of a block: its guest exits, then the extra exits of its implementation (computed targets). */
-export function exitTables(exits: IrBlock['exits'], extra: Array<{ retired: number }>): { exitDynamic: Uint8Array; exitRetired: Int32Array } {
-  return {
-    exitDynamic: Uint8Array.from([...exits.map((x) => (x.target === -1 ? 1 : 0)), ...extra.map(() => 1)]),
-    exitRetired: Int32Array.from([...exits.map((x) => x.retired), ...extra.map((x) => x.retired)]),
-  };
+/**
+ * The exit tables of a block: its guest exits, then the extra exits of its
+ * implementation (computed targets), and up to its miss exit, if any (its
+ * instructions retired are the runtime's to add).
+ */
+export function exitTables(exits: IrBlock['exits'], extra: Array<{ retired: number }>, missExit = -1): { exitDynamic: Uint8Array; exitRetired: Int32Array } {
+  const n = Math.max(exits.length + extra.length, missExit + 1);
+  const exitDynamic = new Uint8Array(n).fill(1), exitRetired = new Int32Array(n);
+  exits.forEach((x, i) => { exitDynamic[i] = x.target === -1 ? 1 : 0; exitRetired[i] = x.retired; });
+  extra.forEach((x, i) => { exitRetired[exits.length + i] = x.retired; });
+  return { exitDynamic, exitRetired };
 }
 
 /** A compiled block's name (profilers and stack traces show it): its linear address. */

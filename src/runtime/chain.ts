@@ -24,6 +24,8 @@ export class WasmChain {
   private readonly jgen: Int32Array;
   private readonly regionGen: Int32Array;
   private blocks: TranslationBlock[] = [];
+  /** The slots' blocks before the last flush (one may flush the cache while the dispatcher runs it). */
+  private flushed: TranslationBlock[] = [];
 
   constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number, eipSlot: number, csBaseSlot: number, cplSlot: number) {
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: maxSlots, maximum: maxSlots });
@@ -68,15 +70,27 @@ export class WasmChain {
     const slot = this.blocks.length;
     if (slot >= this.maxSlots) return;
     this.blocks.push(tb);
-    this.table.set(slot, tb.fn as unknown as () => number);
     tb.slot = slot;
+    this.write(tb);
+  }
+
+  /** A block with a slot has new code (runtime/block-compiler.ts, recompileInline). */
+  refresh(tb: TranslationBlock): void {
+    if (tb.slot >= 0) this.write(tb);
+  }
+
+  /** The slot's table entry and record, its links those of the executor (to blocks with a slot). */
+  private write(tb: TranslationBlock): void {
+    const slot = tb.slot;
+    this.table.set(slot, tb.fn as unknown as () => number);
     const w = slot * WORDS, words = this.words;
     words[w + SlotWord.Insns] = tb.insnCount;
     words[w + SlotWord.Eip] = tb.eip;
     words[w + SlotWord.CsBase] = tb.csBase;
     let dynamic = 0;
     for (let e = 0; e < SLOT_EXITS; e++) {
-      words[w + SlotWord.Links + e] = -1;
+      const to = e < tb.links.length ? tb.links[e] : null;
+      words[w + SlotWord.Links + e] = to !== null && to.slot >= 0 ? to.slot : -1;
       words[w + SlotWord.Retired + e] = e < tb.exitRetired.length ? tb.exitRetired[e] : 0;
       if (e < tb.exitDynamic.length && tb.exitDynamic[e] !== 0) dynamic |= 1 << e;
     }
@@ -101,7 +115,7 @@ export class WasmChain {
   block(slot: number): TranslationBlock { return this.blocks[slot]; }
 
   /** The block the dispatcher is running (or ran last). */
-  get running(): TranslationBlock { return this.blocks[this.cur[0]]; }
+  get running(): TranslationBlock { return this.blocks[this.cur[0]] ?? this.flushed[this.cur[0]]; }
 
   /** Forgets every slot (the translation cache was flushed). */
   flush(): void {
@@ -110,6 +124,7 @@ export class WasmChain {
       this.table.set(slot, null);
       this.blocks[slot].slot = -1;
     }
+    this.flushed = this.blocks;
     this.blocks = [];
   }
 }

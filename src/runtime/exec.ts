@@ -23,6 +23,13 @@ const JUMP_CACHE_MASK = 4095;
 const MAX_CACHED_BLOCKS = 32768;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
 export const DEFAULT_JIT_THRESHOLD = 100;
+/**
+ * Misses after which a compiled block is compiled again with its memory
+ * slow paths inline (missStep): one costs a return to the runtime and an
+ * interpreted instruction, a few microseconds; a TLB fill misses once, an
+ * access to MMIO or to a page holding code every time.
+ */
+const MISS_RECOMPILE = 32;
 
 export const enum StopReason {
   /** The icount budget was reached. */
@@ -71,6 +78,8 @@ export class Executor {
   private current: TranslationBlock | null = null;
   /** Chaining of wasm blocks inside WebAssembly (chain.ts); while it runs, it knows the current block. */
   private readonly chain: WasmChain;
+  /** The arena word where a compiled block leaving through its miss exit puts the instruction it left before. */
+  private readonly missAt: Int32Array;
   private dispatching = false;
   private stopFlag = false;
   /** The icount the current run() stops at. */
@@ -96,6 +105,9 @@ export class Executor {
   /** Host clock for translation statistics only (injected by the host boundary; never affects the guest). */
   clock: (() => number) | null = null;
   translateSeconds = 0;
+  /** Statistics: instructions run alone after a compiled block's miss exit, and blocks compiled again with inline slow paths. */
+  missSteps = 0;
+  inlineRecompiles = 0;
   /**
    * Most instructions per block (default 128). 1 gives a reference mode with
    * one instruction per block and no self-loops; set it before the first run.
@@ -130,6 +142,7 @@ export class Executor {
       layout: ARENA,
     };
     this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS, S.EIP, S.BASE + 1, S.CPL);
+    this.missAt = new Int32Array(mem.arena.buffer, ARENA.miss, 1);
     this.compiler = new BlockCompiler(this.ctx, this.chain);
     this.cache.onDrop = (tb) => this.chain.invalidate(tb);
     cpu.interruptPending = () => this.irqSource !== null && this.irqSource.pending();
@@ -343,6 +356,14 @@ export class Executor {
         e = tb.fn(s);
         ic[0] += tb.exitRetired[e];
       }
+      if (e === tb.missExit) {
+        // Its instruction runs alone in the interpreter, slow paths and all (not a block of its own for tracing:
+        // the block's record covers it, as it would an inline slow path).
+        tb = this.missStep(tb);
+        this.current = tb;
+        e = tb.fn(s);
+        ic[0] += tb.exitRetired[e];
+      }
       if (cpu.exitRequest || ic[0] >= ic[1]) return;
       // A constant exit's link always fits; a computed exit's link remembers the last target, which fits if EIP and CS base match.
       let next = tb.links[e];
@@ -361,6 +382,32 @@ export class Executor {
       }
       tb = next;
     }
+  }
+
+  /**
+   * A compiled block left through its miss exit, before the instruction whose
+   * number is in the arena's miss word: the state is that of the start of
+   * that instruction. Returns the one-instruction block that runs it. A block
+   * that misses often is compiled again with its slow paths inline.
+   */
+  private missStep(tb: TranslationBlock): TranslationBlock {
+    const k = this.missAt[0];
+    this.missSteps++;
+    this.cpu.s[S.EIP] = tb.insnEips[k];
+    this.cpu.ic[0] += k;
+    if (++tb.misses === MISS_RECOMPILE && tb.valid) this.recompileInline(tb);
+    this.current = null;
+    return this.shortBlock(1);
+  }
+
+  private recompileInline(tb: TranslationBlock): void {
+    const t0 = this.clock?.() ?? 0;
+    const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit);
+    if (this.sameCode(tb, tr)) {
+      this.compiler.recompileInline(tb, tr.ir, this.emitOptions(tr.ir, tb.eip, true));
+      this.inlineRecompiles++;
+    }
+    if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
   }
 
   /**
@@ -487,10 +534,10 @@ export class Executor {
     // Tiering: a block starts in the IR interpreter and is compiled once it has run jitThreshold times.
     // The debug log (which shows the compiled code) and watchpoints (whose checks only compiled code has) compile at once.
     const interpret = this.jitThreshold !== 0 && dbg === null && !this.watchMode && canInterpret(tr.ir);
-    let code: { fn: BlockFunction; extraExits: Array<{ retired: number }> };
+    let code: { fn: BlockFunction; extraExits: Array<{ retired: number }>; missExit: number };
     let source = '', wasm = false;
     if (interpret) {
-      code = interpretBlock(tr.ir, this.ctx);
+      code = { ...interpretBlock(tr.ir, this.ctx), missExit: -1 };
     } else {
       // The debug log shows the block's JavaScript.
       const compiled = this.compiler.now(tr.ir, csBase + eip, this.emitOptions(tr.ir, eip, cacheable), dbg?.outJs === true);
@@ -498,7 +545,7 @@ export class Executor {
       source = compiled.source;
       wasm = compiled.wasm;
     }
-    const { exitDynamic, exitRetired } = exitTables(tr.ir.exits, code.extraExits);
+    const { exitDynamic, exitRetired } = exitTables(tr.ir.exits, code.extraExits, code.missExit);
     const physPc = mem.codePhys(tr.start);
     const lastPage = mem.codePhys((tr.end - 1) | 0) >>> 12;
     const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
@@ -509,6 +556,7 @@ export class Executor {
       cpu.mode, csBase, eip, code.fn, exitDynamic, exitRetired,
       tr.insnEips, pages, physPc, (tr.end - 1) | 0, codeLow, onePage ? codeLow + ((tr.end - tr.low) | 0) : -1, shortOf,
     );
+    tb.missExit = code.missExit;
     if (cached) this.cache.add(tb);
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
     if (wasm && cacheable) this.chain.assign(tb);
@@ -542,7 +590,8 @@ export class Executor {
     // Exit targets are unsigned EIPs; the state array holds EIP signed.
     const start = eip >>> 0;
     const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && ir.exits.some((x) => x.target === start);
-    return { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode };
+    // Watch checks come after each instruction of compiled code: a watched access stays in the block (its slow path).
+    return { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode, inlineSlowPaths: this.watchMode };
   }
 
   /**
@@ -555,17 +604,20 @@ export class Executor {
    */
   private promote(tb: TranslationBlock): void {
     const t0 = this.clock?.() ?? 0;
-    const mem = this.cpu.mem;
     if (this.compiler.waiting(tb)) {
       this.compiler.compilePending();
       if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
       return;
     }
     const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit);
-    const same = tr.insnEips.length === tb.insnEips.length && tr.insnEips.every((e, i) => e === tb.insnEips[i]) &&
-      mem.codePhys(tr.start) === tb.physPc && this.secondPageSame(tb);
-    if (same) this.compiler.promote(tb, tr.ir, this.emitOptions(tr.ir, tb.eip, true));
+    if (this.sameCode(tb, tr)) this.compiler.promote(tb, tr.ir, this.emitOptions(tr.ir, tb.eip, true));
     if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
+  }
+
+  /** Whether a translation made again of a block's code is the block's (same instructions from the same pages). */
+  private sameCode(tb: TranslationBlock, tr: { insnEips: number[]; start: number }): boolean {
+    return tr.insnEips.length === tb.insnEips.length && tr.insnEips.every((e, i) => e === tb.insnEips[i]) &&
+      this.cpu.mem.codePhys(tr.start) === tb.physPc && this.secondPageSame(tb);
   }
 }
 

@@ -18,6 +18,13 @@ export class TranslationBlock {
   cached = false;
   /** Its slot for chaining in WebAssembly (runtime/chain.ts), or -1. */
   slot = -1;
+  /**
+   * The exit through which its compiled code leaves before an instruction
+   * whose memory access the TLB does not cover (backend-wasm, WasmBlock.missExit),
+   * or -1; and how often it has (runtime/exec.ts).
+   */
+  missExit = -1;
+  misses = 0;
 
   /** Cache key: physical address of the first instruction and translation mode (see blockKey). */
   readonly key: number;
@@ -61,10 +68,11 @@ export class TranslationBlock {
    * the interpreted one): the guest exits (the first `guestExits`) keep their
    * numbers and links; the extra exits are the new implementation's.
    */
-  replaceCode(fn: BlockFunction, exitDynamic: Uint8Array, exitRetired: Int32Array, guestExits: number): void {
+  replaceCode(fn: BlockFunction, exitDynamic: Uint8Array, exitRetired: Int32Array, guestExits: number, missExit: number): void {
     const links: Array<TranslationBlock | null> = new Array(exitDynamic.length).fill(null);
     for (let i = 0; i < guestExits; i++) links[i] = this.links[i];
     this.fn = fn;
+    this.missExit = missExit;
     this.exitDynamic = exitDynamic;
     this.exitRetired = exitRetired;
     this.links = links;
