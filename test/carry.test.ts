@@ -72,3 +72,30 @@ describe('flags from an earlier block', () => {
     });
   }
 });
+
+// `and` of 8, 16 or 32 bits, then lahf in the same block: the translator knows the flags come from a logic
+// operation and builds them inline (context.ts: logicFlags) instead of calling the flags helper. (lahf, not
+// pushf: a store to a page the TLB has not seen yet would leave a wasm block before it.)
+describe('flags of a logic operation, read in its block', () => {
+  const AND = { 1: [0x20, 0xd8], 2: [0x66, 0x21, 0xd8], 4: [0x21, 0xd8] } as const; // and al/ax/eax, bl/bx/ebx
+  const r = rng(11);
+  for (const tier of [{ threshold: 1e9, backend: 'wasm' as Backend }, { threshold: 0, backend: 'wasm' as Backend }, { threshold: 0, backend: 'js' as Backend }]) {
+    it(`matches the reference evaluation (${tier.threshold ? 'interpreted' : `${tier.backend} blocks`})`, () => {
+      for (const size of [1, 2, 4] as const) {
+        const mask = size === 4 ? -1 : (1 << (size * 8)) - 1;
+        for (let i = 0; i < 24; i++) {
+          const a = i < 3 ? [0, -1, 0x80808080][i] : r(), b = i < 3 ? -1 : r();
+          const m = new Machine({ memoryMiB: 4, serialOut: () => {}, noReboot: true });
+          m.loadMultiboot('logic', multibootKernel([...AND[size], 0x9f, 0xf4]), ''); // and; lahf; hlt
+          m.exec.jitThreshold = tier.threshold;
+          m.exec.compiler.backend = tier.backend;
+          const s = m.cpu.s;
+          s[S.EAX] = a; s[S.EBX] = b;
+          expect(m.run().reason).toBe('halted');
+          const want = computeOszapc(ccOp(CcKind.Logic, size), a & b & mask, 0, 0);
+          expect((s[S.EAX] >> 8) & 0xd5, `and ${size} bytes: ${a} & ${b}`).toBe(want & 0xd5); // SF ZF AF PF CF
+        }
+      }
+    });
+  }
+});

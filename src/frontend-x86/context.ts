@@ -25,6 +25,8 @@ export function signBit(size: number): number { return size === 4 ? 0x80000000 |
 const MEMOP: Record<number, MemOp> = { 1: MemOp.U8, 2: MemOp.U16, 4: MemOp.U32 };
 
 export interface CondTest { c: Cond; a: number; b: number }
+/** CC_OP (-1: unknown) and, after cmp/sub, the temps holding its operands (-1: none). */
+export interface CcState { op: number; a: number; b: number }
 
 export class Tcx {
   readonly b = new IrBuilder();
@@ -41,10 +43,14 @@ export class Tcx {
   follow: (target: number) => boolean = () => false;
   /** Whether a taken branch to `target` may jump ahead within the block, should the block reach it (set by the translation loop). */
   joinable: (target: number) => boolean = () => false;
-  /** Taken forward branches waiting for the block to reach their target: their label and the branching instruction's number. */
-  readonly joins: Array<{ target: number; label: number; index: number }> = [];
-  /** What the translator knows statically about the lazy flags: CC_OP (-1 unknown) and, after cmp/sub, the operands. */
-  cc = { op: -1, a: -1, b: -1 };
+  /**
+   * Taken forward branches waiting for the block to reach their target: their
+   * label, the branching instruction's number and what the translator knew
+   * about the lazy flags there.
+   */
+  readonly joins: Array<{ target: number; label: number; index: number; cc: CcState }> = [];
+  /** What the translator knows statically about the lazy flags (replaced, never changed in place). */
+  cc: CcState = { op: -1, a: -1, b: -1 };
   private pending = new Map<number, number>();
   /** The segment each linear-address temp was formed from (for the write check). */
   private linSeg = new Map<number, number>();
@@ -221,8 +227,7 @@ export class Tcx {
   /** After cmp/sub: also remembers both operands so jcc/setcc compare them directly. */
   setCcSub(size: number, a: number, bv: number, dst: number): void {
     this.setCc(CcKind.Sub, size, dst, bv);
-    this.cc.a = this.b.copy(a);
-    this.cc.b = this.b.copy(bv);
+    this.cc = { op: this.cc.op, a: this.b.copy(a), b: this.b.copy(bv) };
   }
 
   /** Sets the six status flags from an OSZAPC value. */
@@ -235,7 +240,25 @@ export class Tcx {
   /** OSZAPC as a value. */
   flagsValue(): number {
     if (this.cc.op === 0) return this.get(S.CC_SRC);
+    if (this.cc.op > 0 && ccKind(this.cc.op) === CcKind.Logic) return this.logicFlags(ccSize(this.cc.op));
     return this.b.call(H.flags, [this.get(S.CC_OP), this.get(S.CC_DST), this.get(S.CC_SRC), this.get(S.CC_SRC2)], true);
+  }
+
+  /**
+   * OSZAPC after a logic operation, inline (a rotate or a flag instruction
+   * after xor, and, or, test, in hash and checksum loops): CF, OF and AF
+   * clear, SF, ZF and PF from the result (CC_DST, truncated to its size).
+   */
+  private logicFlags(size: number): number {
+    const b = this.b, dst = this.get(S.CC_DST);
+    // PF: the low byte's bits folded onto bit 0 give its parity (1: odd), PF is its complement.
+    let p = b.xor(dst, b.shri(dst, 4));
+    p = b.xor(p, b.shri(p, 2));
+    p = b.xor(p, b.shri(p, 1));
+    const pf = b.shli(b.andi(b.not(p), 1), 2);
+    const zf = b.shli(b.setcond(Cond.Eq, dst, this.c(0)), 6);
+    const sf = b.shli(b.andi(b.shri(dst, 8 * size - 1), 1), 7);
+    return b.or(b.or(pf, zf), sf);
   }
 
   /** Full EFLAGS as a value. */
@@ -305,19 +328,33 @@ export class Tcx {
 
   /**
    * CF when the flags come from before the block (their operation is known
-   * only at run time): inline if a 32-bit sub or cmp made them, by far the
-   * most common case (the CF that inc and dec keep, adc, sbb and jb at the
-   * top of a loop whose last instruction is a cmp), else through the helper.
+   * only at run time): the CF that inc and dec keep, adc, sbb and jb at the
+   * top of a block. Inline for the operations that set nearly all of them,
+   * tried in turn (a 32-bit sub or cmp first, a loop's usual last flag
+   * setter); the others through the helper, a call out of compiled code.
    */
   private speculativeCarry(): CondTest {
     const b = this.b;
-    const cf = b.local();
-    const other = b.newLabel(), done = b.newLabel();
-    b.brcond(Cond.Ne, this.get(S.CC_OP), this.c(ccOp(CcKind.Sub, 4)), other);
-    const src = this.get(S.CC_SRC);
-    b.setcond(Cond.Ltu, b.add(this.get(S.CC_DST), src), src, cf);
-    b.br(done);
-    b.label(other);
+    const cf = b.local(), done = b.newLabel();
+    const op = this.get(S.CC_OP), dst = this.get(S.CC_DST), src = this.get(S.CC_SRC);
+    const kind = b.shri(op, 2);
+    const when = (c: Cond, x: number, y: number, compute: () => void): void => {
+      const next = b.newLabel();
+      b.brcond(invertCond(c), x, y, next);
+      compute();
+      b.br(done);
+      b.label(next);
+    };
+    // A 32-bit sub or cmp: the borrow of (dst + src) - src.
+    when(Cond.Eq, op, this.c(ccOp(CcKind.Sub, 4)), () => b.setcond(Cond.Ltu, b.add(dst, src), src, cf));
+    // A logic operation clears CF.
+    when(Cond.Eq, kind, this.c(CcKind.Logic), () => b.mov(cf, this.c(0)));
+    // An add (dst and src are truncated to its size): the carry out.
+    when(Cond.Eq, kind, this.c(CcKind.Add), () => b.setcond(Cond.Ltu, dst, src, cf));
+    // inc and dec keep the CF they found, in CC_SRC.
+    when(Cond.Leu, b.addi(kind, -CcKind.Inc), this.c(CcKind.Dec - CcKind.Inc), () => b.andi(src, 1, cf));
+    // An 8- or 16-bit sub or cmp: dst + src reaches 2^bits exactly when it borrowed.
+    when(Cond.Eq, kind, this.c(CcKind.Sub), () => b.shr(b.add(dst, src), b.shl(this.c(8), b.andi(op, 3)), cf));
     b.setcond(Cond.TstNe, this.flagsValue(), this.c(F.CF), cf);
     b.label(done);
     return { c: Cond.Ne, a: cf, b: this.c(0) };

@@ -106,7 +106,7 @@ export function trDiv(t: Tcx): void {
   const v = t.read(srcOp, size);
   t.flush();
   t.call(H.div, [t.c(size | (t.insn.mnemonic === 'idiv' ? 8 : 0)), v]);
-  t.cc = { op: -1, a: -1, b: -1 };
+  t.forgetFlags();
 }
 
 /** cbw/cwde and cwd/cdq. */

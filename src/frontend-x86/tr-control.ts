@@ -23,7 +23,7 @@ function branch(t: Tcx, c: Cond, a: number, b: number, taken: number): void {
   if (t.joinable(taken)) {
     const label = t.b.newLabel();
     t.b.brcond(c, a, b, label);
-    t.joins.push({ target: taken, label, index: t.index });
+    t.joins.push({ target: taken, label, index: t.index, cc: t.cc });
     return;
   }
   const fall = t.b.newLabel();
@@ -146,7 +146,7 @@ export function trFar(t: Tcx): void {
 export function trIret(t: Tcx): void {
   t.flush();
   t.call(H.iret, [t.c(t.insn.opSize), t.c(t.nextEip)]);
-  t.cc = { op: -1, a: -1, b: -1 };
+  t.forgetFlags();
   t.exitState();
   t.ended = true;
 }
@@ -174,7 +174,7 @@ export function trBound(t: Tcx): void {
 export function trSysenter(t: Tcx): void {
   t.flush();
   t.call(t.insn.mnemonic === 'sysenter' ? H.sysenter : H.sysexit, []);
-  t.cc = { op: -1, a: -1, b: -1 };
+  t.forgetFlags();
   t.exitState();
   t.ended = true;
 }

@@ -24,7 +24,7 @@ function setShiftFlags(t: Tcx, kind: CcKind, size: number, dst: number, src: num
   keep(S.CC_OP, t.c(ccOp(kind, size)));
   keep(S.CC_DST, b.andi(dst, m));
   keep(S.CC_SRC, b.andi(src, m));
-  t.cc = { op: -1, a: -1, b: -1 };
+  t.forgetFlags();
 }
 
 /** Sets CF and OF (given as 0/1 values) and keeps the other flags; nothing when count is 0. */

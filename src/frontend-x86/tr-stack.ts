@@ -51,7 +51,7 @@ export function trPopf(t: Tcx): void {
   const v = t.peek(t.osize);
   t.call(H.popf, [v, t.c(t.insn.opSize)]);
   t.set(S.ESP, t.spAdd(t.get(S.ESP), t.osize));
-  t.cc = { op: -1, a: -1, b: -1 };
+  t.forgetFlags();
   t.endBlock();
 }
 

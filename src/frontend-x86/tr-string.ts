@@ -22,7 +22,7 @@ export function trString(t: Tcx): void {
   const rep = i.rep === 0xf3 ? 1 : i.rep === 0xf2 ? 2 : 0;
   t.flush();
   t.call(H.string, [t.c(op), t.c(size), t.c(i.addrSize), t.c(seg), t.c(rep)]);
-  if (op === 1 || op === 4) t.cc = { op: -1, a: -1, b: -1 };
+  if (op === 1 || op === 4) t.forgetFlags();
   // The helper runs the whole rep loop; port I/O ends the block like in/out.
   if (op >= 5) t.endBlock();
 }

@@ -26,7 +26,7 @@ export function trBcd(t: Tcx): void {
   const imm = t.insn.operands.find((o) => o.kind === 'imm');
   t.flush();
   t.call(H.bcd, [t.c(kinds.indexOf(t.insn.mnemonic)), t.c(imm && imm.kind === 'imm' ? imm.value : 10)]);
-  t.cc = { op: -1, a: -1, b: -1 };
+  t.forgetFlags();
 }
 
 /** Helpers that read and write whole-CPU state and end the block. */
@@ -73,7 +73,7 @@ export function trSystem(t: Tcx): void {
   t.flush();
   const r = t.call(H.system, [t.c(op), v, t.c(t.insn.opSize), old], true);
   if (writesDst) t.write(dst, r, dsize);
-  t.cc = { op: -1, a: -1, b: -1 };
+  t.forgetFlags();
   if (!writesDst || m === 'lar' || m === 'lsl') t.endBlock();
 }
 

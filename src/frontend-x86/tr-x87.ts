@@ -20,7 +20,7 @@ export function trX87(t: Tcx): void {
   const lin = m && m.kind === 'mem' ? t.addr(m, m.size) : t.c(0);
   t.flush();
   t.call(H.x87, [t.c(((i.opcode & 7) << 8) | (i.modrm ?? 0) | (i.opSize === 32 ? OPSIZE32 : 0)), lin, t.c(i.eip)]);
-  if (WRITES_EFLAGS.has(i.mnemonic)) t.cc = { op: -1, a: -1, b: -1 };
+  if (WRITES_EFLAGS.has(i.mnemonic)) t.forgetFlags();
 }
 
 /** Every x87 mnemonic, for the translator's dispatch table. */

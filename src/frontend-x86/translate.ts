@@ -102,8 +102,10 @@ const visitedEips = new Int32Array(BLOCK_INSN_LIMIT + 1);
  * address land here. Each comes through a trampoline that lowers icount by the
  * instructions it skipped (the exits and instruction numbers from here on count
  * them, so a block still retires exactly what it ran); the fall-through path
- * jumps over the trampolines. What the translator knew about the flags is
- * forgotten: the paths may disagree.
+ * jumps over the trampolines. What the translator knew about the flags holds
+ * if every path knew the same (a branch over instructions that leave the
+ * flags alone, as `test eax, eax; jz 1f; mov eax, [x]; 1: dec eax`), else it is
+ * forgotten.
  */
 function joinHere(t: Tcx, eip: number, i: number): void {
   let pending = false;
@@ -120,7 +122,7 @@ function joinHere(t: Tcx, eip: number, i: number): void {
     t.b.br(join);
   }
   t.b.label(join);
-  t.forgetFlags();
+  if (!here.every((j) => j.cc.op === t.cc.op && j.cc.a === t.cc.a && j.cc.b === t.cc.b)) t.forgetFlags();
 }
 
 export function translateBlock(req: TranslateRequest): TranslatedBlock {
