@@ -54,7 +54,7 @@ export type Dispatcher = (slot: number) => number;
 
 export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.Table, layout: WasmLayout, eipSlot: number, csBaseSlot: number, cplSlot: number): Dispatcher {
   const c = new Bytes();
-  const SLOT = 0, E = 1, REC = 2, NEXT = 3, LIN = 4, JC = 5, TAG = 6;
+  const SLOT = 0, E = 1, REC = 2, NEXT = 3, LIN = 4, JC = 5, TAG = 6, IC = 7; // IC: ic[0] as last stored (f64)
   const zero = () => c.byte(W.I32Const).s32(0);
   const ic0 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic); };
   const ic1 = () => { zero(); c.byte(W.F64Load).u32(3).u32(layout.ic + 8); };
@@ -72,10 +72,10 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   c.byte(W.LocalGet).u32(SLOT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul);
   c.byte(W.LocalGet).u32(E).byte(W.I32Const).s32(2).byte(W.I32Shl).byte(W.I32Add).byte(W.LocalSet).u32(REC);
   zero(); ic0(); c.byte(W.LocalGet).u32(REC).byte(W.I32Load).u32(2).u32(layout.slots + 4 * SlotWord.Retired);
-  c.byte(W.F64ConvertI32S).byte(W.F64Add).byte(W.F64Store).u32(3).u32(layout.ic);
+  c.byte(W.F64ConvertI32S).byte(W.F64Add).byte(W.LocalTee).u32(IC).byte(W.F64Store).u32(3).u32(layout.ic);
   // Leave on an exit request or when the budget is spent.
   zero(); c.byte(W.I32Load).u32(2).u32(layout.ctl);
-  ic0(); ic1(); c.byte(W.F64Ge).byte(W.I32Or).byte(W.If).byte(VOID);
+  c.byte(W.LocalGet).u32(IC); ic1(); c.byte(W.F64Ge).byte(W.I32Or).byte(W.If).byte(VOID);
   packed(true); c.byte(W.Return).byte(W.End);
   // The link if it holds (a computed exit's: EIP and CS base match), else the jump cache, else back to JavaScript.
   const nextWord = (w: SlotWord) => {
@@ -119,7 +119,7 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   packed(true); c.byte(W.Return);
   c.byte(W.End);
   // The budget must have room for the next block (an invalidated one has none).
-  ic1(); ic0(); c.byte(W.F64Sub);
+  ic1(); c.byte(W.LocalGet).u32(IC).byte(W.F64Sub);
   c.byte(W.LocalGet).u32(NEXT).byte(W.I32Const).s32(SLOT_BYTES).byte(W.I32Mul).byte(W.I32Load).u32(2).u32(layout.slots);
   c.byte(W.F64ConvertI32S).byte(W.F64Lt).byte(W.If).byte(VOID);
   packed(true); c.byte(W.Return).byte(W.End);
@@ -127,7 +127,7 @@ export function createDispatcher(memory: WebAssembly.Memory, table: WebAssembly.
   c.byte(W.Br).u32(0);
   c.byte(W.End).byte(W.Unreachable).byte(W.End);
 
-  const body = new Bytes().u32(1).u32(6).byte(ValType.I32).append(c);
+  const body = new Bytes().u32(2).u32(6).byte(ValType.I32).u32(1).byte(ValType.F64).append(c);
   const m = new Bytes();
   m.byte(0x00).byte(0x61).byte(0x73).byte(0x6d).byte(1).byte(0).byte(0).byte(0);
   // Type 0: a block () -> i32; type 1: the dispatcher (i32) -> i32.
