@@ -13,9 +13,10 @@ const MMIO = 0xfed00000, COUNTER = 0x300000;
 // mov ecx, 3000; L: mov [MMIO], ecx; add dword [COUNTER], 1; dec ecx; jnz L; cli; hlt
 const LOOP = [0xb9, 0xb8, 0x0b, 0x00, 0x00, 0x89, 0x0d, 0x00, 0x00, 0xd0, 0xfe, 0x83, 0x05, 0x00, 0x00, 0x30, 0x00, 0x01, 0x49, 0x75, 0xf0, 0xfa, 0xf4];
 
-function run(blockInsnLimit: number): { m: Machine; writes: number[] } {
+function run(blockInsnLimit: number, jitThreshold?: number): { m: Machine; writes: number[] } {
   const m = new Machine({ memoryMiB: 4, serialOut: () => {}, noReboot: true });
   m.exec.blockInsnLimit = blockInsnLimit;
+  if (jitThreshold !== undefined) m.exec.jitThreshold = jitThreshold;
   const writes: number[] = [];
   m.mem.addMmio({ start: MMIO, end: MMIO + 4096, read: () => 0, write: (addr, size, v) => { writes.push(v); } });
   m.loadMultiboot('mmio-loop', multibootKernel(LOOP), '');
@@ -36,5 +37,12 @@ describe('miss exits', () => {
     expect(ref.writes).toEqual(writes);
     expect(m.cpu.icount).toBe(ref.m.cpu.icount);
     expect(Buffer.from(m.mem.m8).equals(Buffer.from(ref.m.mem.m8))).toBe(true);
+  });
+
+  it('without the interpreter tier too (every block compiled at once; the one-instruction blocks keep their slow paths)', () => {
+    const { m, writes } = run(128, 0);
+    expect(writes).toEqual(Array.from({ length: 3000 }, (_, i) => 3000 - i));
+    expect(m.mem.read32(COUNTER)).toBe(3000);
+    expect(m.exec.inlineRecompiles).toBe(1);
   });
 });

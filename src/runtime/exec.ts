@@ -591,7 +591,8 @@ export class Executor {
     const start = eip >>> 0;
     const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && ir.exits.some((x) => x.target === start);
     // Watch checks come after each instruction of compiled code: a watched access stays in the block (its slow path).
-    return { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode, inlineSlowPaths: this.watchMode };
+    // A block cut short (compiled only without the interpreter tier) may be missStep's one instruction: it must not miss.
+    return { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode, inlineSlowPaths: this.watchMode || !cacheable };
   }
 
   /**
