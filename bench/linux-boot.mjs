@@ -4,28 +4,37 @@
 // runs in a fresh process, as `rewind86 run` and QEMU do (a second boot in
 // the same process finds V8 warmed up: the translator already optimized, and
 // V8's cache of compiled wasm modules full), with the node flags this one got.
-// Usage: node bench/linux-boot.mjs [--runs N] [--slices] [--no-qemu]
+// Usage: node bench/linux-boot.mjs [--runs N] [--slices] [--no-qemu] [--against DIR]
 //   --slices: rewind86's progress per 2e8 instructions (host seconds, MIPS, blocks translated)
+//   --against DIR: no QEMU; this build's boots alternate with those of the build in DIR (another
+//     checkout, built: DIR/dist), in the same run, the way to measure a change on a machine whose
+//     speed drifts from minute to minute (default 5 runs each)
 // The guest is prepared first if it is not cached; without qemu-system-i386 only rewind86 is timed.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { buildMachine, parseMachineArgs } from '../dist/cli/machine-setup.js';
-import { defaultGuest, DEFAULT_GUEST_MEMORY_MIB } from '../dist/cli/default-guest.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
 const args = process.argv.slice(2);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const showSlices = args.includes('--slices');
-const runs = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 3;
-const withQemu = !args.includes('--no-qemu');
+const against = option('--against');
+const runs = option('--runs') !== undefined ? Number(option('--runs')) : against !== undefined ? 5 : 3;
+const withQemu = !args.includes('--no-qemu') && against === undefined;
+/** The build a boot process runs (--dist, given to children by the parent): this checkout's by default. */
+const dist = resolve(option('--dist') ?? fileURLToPath(new URL('../dist', import.meta.url)));
+const { buildMachine, parseMachineArgs } = await import(join(dist, 'cli/machine-setup.js'));
+const { defaultGuest, DEFAULT_GUEST_MEMORY_MIB } = await import(join(dist, 'cli/default-guest.js'));
 const SLICE = 2e8;
 const BANNER = 'rewind86 guest:';
 const KERNEL_BANNER = 'Linux version';
 const LIMIT = 3e10;
 const QEMU_TIMEOUT_MS = 120_000;
 
-/** One boot in a fresh node process (this script with --child), with this process's node flags. */
-function rewind86BootFresh() {
-  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', ...(showSlices ? ['--slices'] : [])],
+/** One boot in a fresh node process (this script with --child), with this process's node flags, of the build in `build`. */
+function rewind86BootFresh(build = dist) {
+  const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--dist', build, ...(showSlices ? ['--slices'] : [])],
     { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`rewind86 boot process failed (status ${child.status})`);
   return JSON.parse(child.stdout.trim().split('\n').pop());
@@ -97,6 +106,7 @@ async function main() {
     process.stdout.write(`${JSON.stringify(rewind86Boot(guest))}\n`);
     return;
   }
+  if (against !== undefined) return compare(resolve(against, 'dist'));
   const haveQemu = withQemu && spawnSync('qemu-system-i386', ['--version']).status === 0;
   const ours = [], theirs = [];
   for (let i = 0; i < runs; i++) {
@@ -114,6 +124,20 @@ async function main() {
   } else {
     console.log(withQemu ? '  qemu-system-i386: not installed (apt-get install qemu-system-x86), no comparison' : '  qemu-system-i386: not run (--no-qemu)');
   }
+}
+
+/** This build against the one in `other`, boots alternating: medians and each boot. */
+function compare(other) {
+  if (!existsSync(join(other, 'cli/machine-setup.js'))) throw new Error(`no build in ${other} (run npm run build there)`);
+  const builds = [['this build', dist], ['--against', other]];
+  const results = builds.map(() => []);
+  for (let i = 0; i < runs; i++) builds.forEach(([, build], k) => results[k].push(rewind86BootFresh(build)));
+  console.log(`Linux boot to the shell banner, ${runs} boots of each build, alternating, each in a fresh process:`);
+  builds.forEach(([name, build], k) => {
+    const r = results[k];
+    console.log(`  ${name} (${build}): median ${median(r.map((x) => x.seconds)).toFixed(2)} s, kernel banner ${median(r.map((x) => x.kernelAt)).toFixed(2)} s;` +
+      ` boots ${r.map((x) => x.seconds.toFixed(2)).join(' ')}`);
+  });
 }
 
 main().catch((e) => { console.error(`linux-boot bench: ${e.message}`); process.exit(1); });
