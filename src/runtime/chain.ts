@@ -24,8 +24,11 @@ export class WasmChain {
   private readonly jgen: Int32Array;
   private readonly regionGen: Int32Array;
   private blocks: TranslationBlock[] = [];
-  /** The slots' blocks before the last flush (one may flush the cache while the dispatcher runs it). */
-  private flushed: TranslationBlock[] = [];
+  /**
+   * The block running when the cache was last flushed (a helper it calls may flush it; the dispatcher
+   * stops after that block, since a flush requests an exit).
+   */
+  private runningAtFlush: TranslationBlock | undefined;
 
   constructor(memory: WebAssembly.Memory, layout: WasmLayout, private readonly maxSlots: number, eipSlot: number, csBaseSlot: number, cplSlot: number) {
     this.table = new WebAssembly.Table({ element: 'anyfunc', initial: maxSlots, maximum: maxSlots });
@@ -115,7 +118,7 @@ export class WasmChain {
   block(slot: number): TranslationBlock { return this.blocks[slot]; }
 
   /** The block the dispatcher is running (or ran last). */
-  get running(): TranslationBlock { return this.blocks[this.cur[0]] ?? this.flushed[this.cur[0]]; }
+  get running(): TranslationBlock { return this.blocks[this.cur[0]] ?? this.runningAtFlush!; }
 
   /** Forgets every slot (the translation cache was flushed). */
   flush(): void {
@@ -124,7 +127,7 @@ export class WasmChain {
       this.table.set(slot, null);
       this.blocks[slot].slot = -1;
     }
-    this.flushed = this.blocks;
+    this.runningAtFlush = this.blocks[this.cur[0]];
     this.blocks = [];
   }
 }
