@@ -16,6 +16,7 @@ import { TbCache, TranslationBlock, blockKey, shortBlockKey } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
 import { decodeDebugRegs, sameBreakpoints, type GuestBreakpoints, type WatchSpec } from './debug-regs.js';
+import { StopReason, type InterruptSource, type ExecTracer, type DebugLog } from './exec-interfaces.js';
 import './v8-tiering.js';
 
 const JUMP_CACHE_MASK = 4095;
@@ -30,46 +31,6 @@ export const DEFAULT_JIT_THRESHOLD = 100;
  * access to MMIO or to a page holding code every time.
  */
 const MISS_RECOMPILE = 32;
-
-export const enum StopReason {
-  /** The icount budget was reached. */
-  Budget = 'budget',
-  /** The CPU halted and no interrupt is pending. */
-  Halted = 'halted',
-  /** stop() was called (a device ended the run, a debugger asked). */
-  Stopped = 'stopped',
-  TripleFault = 'triple-fault',
-  /** A debugger breakpoint was reached: EIP is at it, the instruction there has not run. */
-  Breakpoint = 'breakpoint',
-  /** A watched address was accessed: the accessing instruction has completed (see Executor.watchHit). */
-  Watchpoint = 'watchpoint',
-}
-
-/** Where external interrupts come from (the PIC, later). */
-export interface InterruptSource {
-  pending(): boolean;
-  /** Acknowledges the highest-priority request and returns its vector. */
-  acknowledge(): number;
-}
-
-/** Receives what an execution trace records (src/trace); never changes what the guest does. */
-export interface ExecTracer {
-  /** Before each block runs, with the CPU state as the block starts. */
-  block(tb: TranslationBlock): void;
-  /** A block was translated from the guest code bytes at this linear address. */
-  translated(linear: number, bytes: Uint8Array): void;
-  /** An interrupt or exception was delivered (kind: 0 hardware, 1 software int, 2 exception). */
-  interrupt(vector: number, kind: number, errorCode: number): void;
-}
-
-export interface DebugLog {
-  inAsm?: boolean;
-  op?: boolean;
-  outJs?: boolean;
-  exec?: boolean;
-  write(line: string): void;
-}
-
 
 export class Executor {
   readonly cache = new TbCache();

@@ -1,7 +1,8 @@
 export { Cpu } from './cpu.js';
 export { Memory, PAGE_SIZE, type MmioRegion } from './memory.js';
 export { IoBus, type PortDevice } from './io.js';
-export { Executor, StopReason, type InterruptSource, type DebugLog, type ExecTracer } from './exec.js';
+export { Executor } from './exec.js';
+export { StopReason, type InterruptSource, type DebugLog, type ExecTracer } from './exec-interfaces.js';
 export { type Backend } from './block-compiler.js';
 export { Fault, FaultKind, VEC, hasErrorCode } from './fault.js';
 export { deliverInterrupt, TripleFault } from './interrupts.js';
