@@ -28,6 +28,20 @@ export interface CondTest { c: Cond; a: number; b: number }
 /** CC_OP (-1: unknown) and, after cmp/sub, the temps holding its operands (-1: none). */
 export interface CcState { op: number; a: number; b: number }
 
+/**
+ * The register writes the instruction being translated has buffered: per
+ * state slot its value and the epoch it was made in (a flush starts a new
+ * one), and the slots in the order first written. Translation is synchronous
+ * and never nested, so one set serves every block.
+ */
+const pendingValue = new Int32Array(S.SIZE), pendingMark = new Int32Array(S.SIZE), pendingOrder = new Int32Array(S.SIZE);
+let pendingCount = 0, pendingEpoch = 0;
+
+function nextEpoch(): void {
+  pendingEpoch = (pendingEpoch + 1) | 0;
+  if (pendingEpoch === 0) { pendingMark.fill(0); pendingEpoch = 1; } // wrapped: no stale mark may match
+}
+
 export class Tcx {
   readonly b = new IrBuilder();
   insn!: Insn;
@@ -51,29 +65,35 @@ export class Tcx {
   readonly joins: Array<{ target: number; label: number; index: number; cc: CcState }> = [];
   /** What the translator knows statically about the lazy flags (replaced, never changed in place). */
   cc: CcState = { op: -1, a: -1, b: -1 };
-  private pending = new Map<number, number>();
   /** The segment each linear-address temp was formed from (for the write check). */
   private linSeg = new Map<number, number>();
 
-  constructor(readonly mode: number) {}
+  constructor(readonly mode: number) {
+    pendingCount = 0;
+    nextEpoch();
+  }
 
   // ---- state slots -------------------------------------------------------
 
   g(slot: number): number { return this.b.global(slot, SLOT_NAMES[slot] ?? `s${slot}`); }
   /** Current value of a state slot, including this instruction's pending writes. */
-  get(slot: number): number { return this.pending.get(this.g(slot)) ?? this.g(slot); }
+  get(slot: number): number { return pendingMark[slot] === pendingEpoch ? pendingValue[slot] : this.g(slot); }
   /** Buffers a write to a state slot until the instruction ends. */
   set(slot: number, v: number): void {
     if (this.b.block.isGlobal(v)) v = this.b.copy(v);
-    this.pending.set(this.g(slot), v);
+    if (pendingMark[slot] !== pendingEpoch) {
+      pendingMark[slot] = pendingEpoch;
+      pendingOrder[pendingCount++] = slot;
+    }
+    pendingValue[slot] = v;
   }
-  /** Commits buffered writes (end of instruction, or before leaving the block). */
+  /** Commits buffered writes in the order first made (end of instruction, or before leaving the block). */
   flush(): void {
-    if (this.pending.size === 0) return;
-    this.pending.forEach(this.commit);
-    this.pending.clear();
+    if (pendingCount === 0) return;
+    for (let k = 0; k < pendingCount; k++) this.b.mov(this.g(pendingOrder[k]), pendingValue[pendingOrder[k]]);
+    pendingCount = 0;
+    nextEpoch();
   }
-  private readonly commit = (v: number, g: number): void => { this.b.mov(g, v); };
   c(v: number): number { return this.b.const(v); }
 
   get code32(): boolean { return (this.mode & ModeBit.Code32) !== 0; }
