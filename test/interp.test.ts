@@ -5,7 +5,7 @@
 // instructions and next EIP) or the same guest fault with the same state.
 import { describe, it, expect } from 'vitest';
 import { IrBlock, IrBuilder, Op, Cond, HelperFlags, MemOp, optimizeBlock, validateBlock, type HelperDecl } from '../src/tcg-ir/index.js';
-import { compileBlock, interpretBlock, TLB_BITS, type BlockFunction } from '../src/backend-js/index.js';
+import { compileBlock, interpretBlock, createInterpSpace, TLB_BITS, type BlockFunction } from '../src/backend-js/index.js';
 import { compileWasmBlocks, type WasmContext, type WasmLayout } from '../src/backend-wasm/index.js';
 import { buildMachine, parseMachineArgs } from '../src/cli/machine-setup.js';
 import { cpuStateHash, ramHash } from '../src/replay/index.js';
@@ -33,6 +33,7 @@ const PURE: HelperDecl = { name: 'pure', flags: HelperFlags.None };
 const READS: HelperDecl = { name: 'reads', flags: HelperFlags.ReadsState };
 const WRITES: HelperDecl = { name: 'writes', flags: HelperFlags.ReadsState | HelperFlags.WritesState | HelperFlags.SideEffects };
 const FAULTY: HelperDecl = { name: 'faulty', flags: HelperFlags.CanFault | HelperFlags.SideEffects };
+const SYNCING: HelperDecl = { name: 'syncing', flags: HelperFlags.ReadsState | HelperFlags.CanFault | HelperFlags.SideEffects };
 const CODEWRITE: HelperDecl = { name: 'codewrite', flags: HelperFlags.CodeWrite | HelperFlags.SideEffects };
 
 /** Where the wasm backend finds state, TLB and RAM in the test machine's memory. */
@@ -41,13 +42,13 @@ const LAYOUT: WasmLayout = { state: 0, ic: 256, ctl: 272, cur: 280, jgen: 284, m
 /**
  * A machine for one run: RAM, a TLB mapping some pages, slow paths and
  * helpers that log their calls, all in one WebAssembly memory. With
- * `syncedFaults` false the `faulty` helper never claims to have synced the
+ * `syncedFaults` false the `syncing` helper never claims to have synced the
  * state (only helpers that read the state may; the wasm backend writes the
  * registers back before every faultable call, the JavaScript one in a catch).
  */
 function machine(seed: number, syncedFaults = true) {
   const r = rng(seed);
-  const memory = new WebAssembly.Memory({ initial: 2, maximum: 2 });
+  const memory = new WebAssembly.Memory({ initial: 3, maximum: 3 });
   const buf = memory.buffer;
   const m8 = new Uint8Array(buf, LAYOUT.ram, RAM);
   for (let i = 0; i < RAM; i++) m8[i] = r(256);
@@ -84,11 +85,20 @@ function machine(seed: number, syncedFaults = true) {
       pure: (a, b) => { log.push(['pure', a, b]); return (a * 3) ^ b; },
       reads: (a) => { log.push(['reads', a, ...s.slice(0, NREGS)]); return s[a & 7] + 1; },
       writes: (a) => { log.push(['writes', a, ...s.slice(0, NREGS)]); s[a & 7] = (s[(a >> 3) & 7] * 5) | 0; },
-      faulty: (a, k) => { log.push(['faulty', a, k]); if (syncedFaults && (a & 3) === 0) { s[0] = 0x5eed; maybeFault(true); } maybeFault(false); return a ^ 0x1234; },
+      faulty: (a, k) => { log.push(['faulty', a, k]); maybeFault(false); return a ^ 0x1234; },
+      // Reads the state (the block has written its registers back) and, faulting, may leave it exact itself (as the
+      // string helper does): the block must not write its registers back over what it left.
+      syncing: (a, k) => {
+        log.push(['syncing', a, k, ...s.slice(0, NREGS)]);
+        if (syncedFaults && countdown === 1) s[0] = 0x5eed;
+        maybeFault(syncedFaults);
+        return a ^ 0x4321;
+      },
       codewrite: (a) => { log.push(['codewrite', a]); return a & 1; },
     },
     Fault: TestFault as never, eipSlot: EIP, ic: new Float64Array(buf, LAYOUT.ic, 2), ctl: new Int32Array(buf, LAYOUT.ctl, 2),
     memory, layout: LAYOUT,
+    interpSpace: createInterpSpace(buf, LAYOUT.state, LAYOUT.ram + RAM, 16384),
   };
   return { ctx, m8, s, log };
 }
@@ -111,7 +121,7 @@ function randomBlock(seed: number): IrBuilder {
       switch (r(5)) {
         case 0: vals.push(b.ld([MemOp.U8, MemOp.S8, MemOp.U16, MemOp.S16, MemOp.U32][r(5)], addr())); break;
         case 1: b.st([MemOp.U8, MemOp.U16, MemOp.U32][r(3)], addr(), pick()); break;
-        case 2: vals.push(b.call(FAULTY, [pick()], true)); break;
+        case 2: vals.push(b.call(r(2) ? FAULTY : SYNCING, [pick()], true)); break;
         case 3: b.call(CODEWRITE, [pick()], false); break;
         default: vals.push(b.ld(MemOp.U32, addr()));
       }
@@ -280,7 +290,7 @@ describe('tiering: test kernels run the same interpreted, compiled, promoted par
     { name: 'debug', kernel: 'debug.elf' }, { name: 'smc', kernel: 'smc.elf' }, { name: 'sysinsn', kernel: 'sysinsn.elf' },
     { name: 'irq', kernel: 'irq.elf' }, { name: 'realmode', bios: 'realmode.rom' },
   ];
-  const run = (g: (typeof GUESTS)[number], threshold: number, blockInsnLimit = 128, backend: Backend = 'wasm', wasmBatch = 1) => {
+  const run = (g: (typeof GUESTS)[number], threshold: number, blockInsnLimit = 128, backend: Backend = 'wasm', wasmBatch = 1, interpWords = 0) => {
     let out = '';
     const config = parseMachineArgs({ memory: '128', append: '' });
     const boot = g.kernel ? { kernel: repoPath(`test/guests/bin/${g.kernel}`) } : { bios: repoPath(`test/guests/bin/${g.bios}`) };
@@ -289,9 +299,23 @@ describe('tiering: test kernels run the same interpreted, compiled, promoted par
     machine.exec.blockInsnLimit = blockInsnLimit;
     machine.exec.compiler.backend = backend;
     machine.exec.compiler.wasmBatch = wasmBatch;
+    // A small interpreter space (`interpWords` beyond the reserve of 64 Ki words the runtime keeps).
+    if (interpWords) machine.exec.interpSpace.end = machine.exec.interpSpace.next + (1 << 16) + interpWords;
     const r = machine.run(5e8);
-    return { out, status: r.status, icount: machine.cpu.icount, cpu: cpuStateHash(machine), ram: ramHash(machine), compiled: machine.exec.compiler.compiledBlocks };
+    return {
+      out, status: r.status, icount: machine.cpu.icount, cpu: cpuStateHash(machine), ram: ramHash(machine),
+      compiled: machine.exec.compiler.compiledBlocks, flushes: machine.exec.cache.flushes,
+    };
   };
+  it('interpreted in a small interpreter space (the cache is dropped whenever it runs low)', () => {
+    for (const g of [GUESTS[0], GUESTS[2]]) {
+      const cramped = run(g, 1e9, 128, 'wasm', 1, 256);
+      const roomy = run(g, 1e9);
+      expect(cramped.flushes, g.name).toBeGreaterThan(roomy.flushes);
+      const strip = ({ compiled: _, flushes: __, ...rest }: ReturnType<typeof run>) => rest;
+      expect(strip(cramped), g.name).toEqual(strip(roomy));
+    }
+  });
   for (const g of GUESTS) {
     it(g.name, () => {
       const compiled = run(g, 0);
@@ -310,7 +334,7 @@ describe('tiering: test kernels run the same interpreted, compiled, promoted par
         expect(p.compiled).toBeGreaterThan(0);
         expect(p.compiled).toBeLessThan(compiled.compiled);
       }
-      const strip = ({ compiled: _, ...rest }: ReturnType<typeof run>) => rest;
+      const strip = ({ compiled: _, flushes: __, ...rest }: ReturnType<typeof run>) => rest;
       for (const other of [interpreted, promoted, batched, compiledJs, promotedJs, reference]) expect(strip(other)).toEqual(strip(compiled));
     });
   }

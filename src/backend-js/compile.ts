@@ -1,5 +1,6 @@
 // Turns emitted JavaScript source into a callable block function, bound to
 // the machine's memory views, TLB arrays and helpers through a closure.
+import { type InterpSpace } from './interp.js';
 import { type IrBlock, Op } from '../tcg-ir/index.js';
 import { emitBlock, type EmitOptions } from './emit.js';
 import { mulhu, mulhs } from './mulh.js';
@@ -30,6 +31,8 @@ export interface CodeContext {
   /** Needed by self-looping blocks (and ic by blocks that uncount): [icount, icount limit] and [exit requested]. */
   ic?: Float64Array;
   ctl?: Int32Array;
+  /** Needed by the interpreter (interp.ts): where its programs keep their values, beside the state. */
+  interpSpace?: InterpSpace;
 }
 
 export type BlockFunction = (s: Int32Array) => number;

@@ -7,10 +7,11 @@
 //
 // It must do exactly what the compiled block does (emit.ts): the same guest
 // loads and stores through the same TLB fast path and slow-path functions,
-// the same helper calls with the same write-backs and reloads of globals,
-// the same exits with the same state, and on a guest fault the same state
-// left behind. Like the compiled block, it checks for a write to its own
-// code at the start of an instruction after one that stored; its extra exits
+// the same helper calls seeing the same state, the same exits with the same
+// state, and on a guest fault the same state left behind (it works on the
+// state in place: see InterpSpace). Like the compiled block, it checks for
+// a write to its own code at the start of an instruction after one that
+// stored; its extra exits
 // are numbered differently (one per instruction after the first, "leave
 // before instruction k", taken or not), so the block's exit tables come with
 // it. Each op carries the number of its instruction (for faults), so the
@@ -29,38 +30,62 @@ export interface InterpretedBlock {
 /** The most arguments a helper call may take here (more: the block must be compiled). */
 const MAX_HELPER_ARGS = 6;
 
-// Layout of one encoded op: header words, then its argument temps.
+// Layout of one encoded op: header words, then its arguments. Arguments and
+// outputs are word indices into the space's words: a global is its state
+// slot, in place; a constant or a local has a word of the program's own.
 // word 0: op | cond << 8 | nargs << 16
 const W_OUT = 1;
 const W_OUT2 = 2;
 const W_AUX = 3; // exit number, MemOp, branch target (code offset), instruction number, helper index
-const W_EXTRA = 4; // InsnStart: its EIP; Exit and state-touching calls: a write-back list
+const W_EXTRA = 4; // InsnStart: its EIP
 const W_INSN = 5; // loads, stores and calls: the number of the instruction they belong to (for faults)
 const W_ARGS = 6;
+
+/**
+ * Where interpreted blocks keep their values: words of one Int32Array that
+ * also holds the guest state (the arena, runtime/arena.ts), so a block reads
+ * and writes guest registers in place. Nothing is loaded when it starts,
+ * written back when it leaves or calls a helper, or reloaded after one:
+ * the state is always current, and since an instruction writes registers
+ * only after its last operation that can fault, a fault finds the state of
+ * its instruction's start, as compiled code leaves it.
+ *
+ * Each program gets words of its own for its constants (set once) and
+ * locals (valid IR writes a local before reading it, so none needs
+ * resetting; one block runs at a time, and none runs itself again), taken
+ * from [next, end) and never given back one by one: the runtime starts over
+ * (resetInterpSpace) when it drops its translations.
+ */
+export interface InterpSpace {
+  words: Int32Array;
+  /** The word of state slot 0. */
+  stateWord: number;
+  /** The program words: [first, end), those from next on still free. */
+  first: number;
+  next: number;
+  end: number;
+}
+
+/** A space in `buffer`: the state array at byte `stateByte`, `words` words for programs from byte `fromByte`. */
+export function createInterpSpace(buffer: ArrayBufferLike, stateByte: number, fromByte: number, words: number): InterpSpace {
+  return { words: new Int32Array(buffer), stateWord: stateByte >> 2, first: fromByte >> 2, next: fromByte >> 2, end: (fromByte >> 2) + words };
+}
+
+/** Frees every program's words (their blocks are dropped). */
+export function resetInterpSpace(space: InterpSpace): void { space.next = space.first; }
+
+/** Free program words (the runtime starts over before a block could find too few). */
+export function interpWordsLeft(space: InterpSpace): number { return space.end - space.next; }
 
 interface Program {
   ctx: CodeContext;
   code: Int32Array;
-  /**
-   * The temps' values, kept from one run to the next: constants stay in
-   * place, globals are loaded from the state on entry, and valid IR writes
-   * every local before reading it (tcg-ir/validate.ts), so nothing needs
-   * resetting. One block runs at a time, and none runs itself again.
-   */
-  values: Int32Array;
-  /** Globals as (temp, state slot) pairs. */
-  globals: Int32Array;
-  /**
-   * Every global the block writes, as (temp, slot) pairs in the order of
-   * their first writes: all of it is written back when a guest fault leaves
-   * the block (as compiled code's catch does), and at an exit or a call
-   * the prefix written so far (its length is in the op).
-   */
-  written: Int32Array;
+  /** The space's words (InterpSpace.words): state and program values alike. */
+  words: Int32Array;
+  /** The word of the EIP slot. */
+  eipWord: number;
   helpers: Array<(...args: number[]) => number | void>;
   helperFlags: Int32Array;
-  /** Per instruction number: the length of the write-back prefix where it starts. */
-  insnLists: Int32Array;
   /** First extra exit: leaving before instruction k is exit extraBase + k - 1. */
   extraBase: number;
 }
@@ -72,7 +97,7 @@ export function canInterpret(block: IrBlock): boolean {
 
 export function interpretBlock(block: IrBlock, ctx: CodeContext): InterpretedBlock {
   const prog = prepare(block, ctx);
-  return { fn: (s) => execute(prog, s), extraExits: extraExitsOf(block) };
+  return { fn: () => execute(prog), extraExits: extraExitsOf(block) };
 }
 
 function extraExitsOf(block: IrBlock): Array<{ retired: number; eip: number }> {
@@ -83,36 +108,43 @@ function extraExitsOf(block: IrBlock): Array<{ retired: number; eip: number }> {
   return out;
 }
 
-/** Reused across blocks by prepare (nothing nests): the encoded ops, uses per temp, written marks, label positions. */
+/** Reused across blocks by prepare (nothing nests): the encoded ops, uses per temp, word per temp, label positions. */
 let codeBuf = new Int32Array(4096);
-const usesScratch = new Scratch(), writtenScratch = new Scratch(), labelScratch = new Scratch();
-/** Where programs live. */
+const usesScratch = new Scratch(), wordScratch = new Scratch(), labelScratch = new Scratch();
+/** Where programs' code lives. */
 const programSlab = new Int32Slab();
 
 function prepare(block: IrBlock, ctx: CodeContext): Program {
-  const ops = block.ops, temps = block.temps;
-  const globals: number[] = [];
-  for (let i = 0; i < temps.length; i++) if (temps[i].kind === TempKind.Global) globals.push(i, temps[i].value);
+  const space = ctx.interpSpace;
+  if (!space) throw new Error('interpreter: the context has no interpSpace');
+  const ops = block.ops, temps = block.temps, words = space.words;
   // Move fusion (see fusable): how often each temp is read.
   const uses = usesScratch.take(temps.length);
   for (const o of ops) {
     if (o.op === Op.Uncount && !ctx.ic) throw new Error('interpreter: uncount needs ctx.ic');
     for (const a of o.args) uses[a]++;
   }
+  // The word of each temp the code names: a global's state slot, else a word of the program's own.
+  const wordOf = wordScratch.take(temps.length, -1);
+  const word = (t: number): number => {
+    let w = wordOf[t];
+    if (w < 0) {
+      const temp = temps[t];
+      if (temp.kind === TempKind.Global) w = space.stateWord + temp.value;
+      else {
+        if (space.next >= space.end) throw new Error('interpreter: out of program words (the runtime resets the space before)');
+        w = space.next++;
+        if (temp.kind === TempKind.Const) words[w] = temp.value;
+      }
+      wordOf[t] = w;
+    }
+    return w;
+  };
   const helpers: Program['helpers'] = [];
   const helperNames: string[] = [];
   const helperFlags: number[] = [];
-  const written: number[] = [];
-  const isWritten = writtenScratch.take(temps.length);
-  const noteWrite = (t: number): void => {
-    if (t >= 0 && isWritten[t] === 0 && temps[t].kind === TempKind.Global) {
-      isWritten[t] = 1;
-      written.push(t, temps[t].value);
-    }
-  };
   const labelAt = labelScratch.take(block.labelCount, -1);
   const branchFixups: number[] = []; // (code position, label) pairs
-  const insnLists: number[] = [];
   let len = 0;
   let insn = 0;
   let stored = false;
@@ -138,20 +170,16 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
     }
     const code = codeBuf;
     code[at] = o.op | (o.cond << 8) | (nargs << 16);
-    code[at + W_OUT] = out;
-    code[at + W_OUT2] = o.out2;
+    code[at + W_OUT] = out >= 0 ? word(out) : -1;
+    code[at + W_OUT2] = o.out2 >= 0 ? word(o.out2) : -1;
     code[at + W_AUX] = o.aux;
     code[at + W_EXTRA] = 0;
     code[at + W_INSN] = insn;
-    for (let k = 0; k < nargs; k++) code[at + W_ARGS + k] = o.args[k];
+    for (let k = 0; k < nargs; k++) code[at + W_ARGS + k] = word(o.args[k]);
     len = at + W_ARGS + nargs;
     switch (o.op) {
       case Op.Br: case Op.Brcond: branchFixups.push(at + W_AUX, o.aux); break;
-      case Op.InsnStart:
-        code[at + W_EXTRA] = temps[o.args[0]].value;
-        insnLists[o.aux] = written.length;
-        break;
-      case Op.Exit: code[at + W_EXTRA] = written.length; break;
+      case Op.InsnStart: code[at + W_EXTRA] = temps[o.args[0]].value; break;
       case Op.Call: {
         const h = o.helper!;
         let idx = helperNames.indexOf(h.name);
@@ -164,27 +192,18 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
           helperFlags.push(h.flags);
         }
         code[at + W_AUX] = idx;
-        if (h.flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) code[at + W_EXTRA] = written.length;
         break;
       }
     }
-    noteWrite(out);
-    noteWrite(o.out2);
   }
   for (let k = 0; k < branchFixups.length; k += 2) codeBuf[branchFixups[k]] = labelAt[branchFixups[k + 1]];
-  // One slab allocation for all of the program's arrays (a typed array's own backing store is the costly part).
-  const all = programSlab.alloc(len + temps.length + globals.length + written.length + helperFlags.length + insnLists.length);
-  let end = 0;
-  const part = (n: number): Int32Array => all.subarray(end, end += n);
-  const code = part(len);
+  // One slab allocation for the program's arrays (a typed array's own backing store is the costly part).
+  const all = programSlab.alloc(len + helperFlags.length);
+  const code = all.subarray(0, len);
   code.set(codeBuf.subarray(0, len));
-  const values = part(temps.length);
-  for (let i = 0; i < temps.length; i++) if (temps[i].kind === TempKind.Const) values[i] = temps[i].value;
-  const fill = (from: number[]): Int32Array => { const a = part(from.length); for (let i = 0; i < from.length; i++) a[i] = from[i]; return a; };
-  return {
-    ctx, code, values, globals: fill(globals), written: fill(written),
-    helpers, helperFlags: fill(helperFlags), extraBase: block.exits.length, insnLists: fill(insnLists),
-  };
+  const flags = all.subarray(len);
+  for (let i = 0; i < helperFlags.length; i++) flags[i] = helperFlags[i];
+  return { ctx, code, words, eipWord: space.stateWord + ctx.eipSlot, helpers, helperFlags: flags, extraBase: block.exits.length };
 }
 
 /**
@@ -196,11 +215,6 @@ function prepare(block: IrBlock, ctx: CodeContext): Program {
 function fusable(block: IrBlock, o: IrInsn, next: IrInsn | undefined, uses: Int32Array): boolean {
   return next !== undefined && next.op === Op.Mov && o.out >= 0 && o.out2 < 0 && o.op !== Op.Call &&
     next.args[0] === o.out && uses[o.out] === 1 && block.temps[o.out].kind === TempKind.Local;
-}
-
-/** Writes back the first `n` words of the (temp, slot) pairs of `list`. */
-function writeBack(v: Int32Array, s: Int32Array, list: Int32Array, n: number): void {
-  for (let i = 0; i < n; i += 2) s[list[i + 1]] = v[list[i]];
 }
 
 function cond(c: number, a: number, b: number): boolean {
@@ -220,84 +234,70 @@ function cond(c: number, a: number, b: number): boolean {
   }
 }
 
-function execute(p: Program, s: Int32Array): number {
+function execute(p: Program): number {
   const { code, ctx } = p;
-  const v = p.values;
-  const g = p.globals;
-  for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
+  const v = p.words;
   let pc = 0, smc = 0;
-  try {
-    for (;;) {
-      const head = code[pc];
-      const out = code[pc + W_OUT];
-      const a0 = code[pc + W_ARGS], a1 = code[pc + W_ARGS + 1];
-      const next = pc + W_ARGS + (head >> 16);
-      switch (head & 255) {
-        case Op.Mov: v[out] = v[a0]; break;
-        case Op.Add: v[out] = (v[a0] + v[a1]) | 0; break;
-        case Op.Sub: v[out] = (v[a0] - v[a1]) | 0; break;
-        case Op.Mul: v[out] = Math.imul(v[a0], v[a1]); break;
-        case Op.And: v[out] = v[a0] & v[a1]; break;
-        case Op.Or: v[out] = v[a0] | v[a1]; break;
-        case Op.Xor: v[out] = v[a0] ^ v[a1]; break;
-        case Op.Shl: v[out] = v[a0] << v[a1]; break;
-        case Op.Shr: v[out] = v[a0] >>> v[a1]; break;
-        case Op.Sar: v[out] = v[a0] >> v[a1]; break;
-        case Op.Rotl: { const x = v[a0], n = v[a1]; v[out] = (x << n) | (x >>> ((32 - n) & 31)); break; }
-        case Op.Rotr: { const x = v[a0], n = v[a1]; v[out] = (x >>> n) | (x << ((32 - n) & 31)); break; }
-        case Op.Neg: v[out] = -v[a0]; break;
-        case Op.Not: v[out] = ~v[a0]; break;
-        case Op.Ext8s: v[out] = (v[a0] << 24) >> 24; break;
-        case Op.Ext8u: v[out] = v[a0] & 255; break;
-        case Op.Ext16s: v[out] = (v[a0] << 16) >> 16; break;
-        case Op.Ext16u: v[out] = v[a0] & 65535; break;
-        case Op.Setcond: v[out] = cond((head >>> 8) & 255, v[a0], v[a1]) ? 1 : 0; break;
-        case Op.Movcond:
-          v[out] = cond((head >>> 8) & 255, v[a0], v[a1]) ? v[code[pc + W_ARGS + 2]] : v[code[pc + W_ARGS + 3]];
-          break;
-        case Op.Mulu2: case Op.Muls2: {
-          const x = v[a0], y = v[a1];
-          const hi = (head & 255) === Op.Mulu2 ? mulhu(x, y) : mulhs(x, y);
-          v[out] = Math.imul(x, y);
-          v[code[pc + W_OUT2]] = hi;
-          break;
-        }
-        case Op.Ld: v[out] = load(ctx, code[pc + W_AUX], v[a0], code[pc + W_INSN]); break;
-        case Op.St: if (store(ctx, code[pc + W_AUX], v[a0], v[a1], code[pc + W_INSN]) !== 0) smc = 1; break;
-        case Op.Call: {
-          const idx = code[pc + W_AUX], flags = p.helperFlags[idx];
-          if (flags & (HelperFlags.ReadsState | HelperFlags.WritesState)) writeBack(v, s, p.written, code[pc + W_EXTRA]);
-          const r = callHelper(p.helpers[idx], code, v, pc + W_ARGS, head >> 16, (flags & HelperFlags.CanFault) !== 0 ? code[pc + W_INSN] : -1);
-          if (flags & HelperFlags.CodeWrite) { if (r !== 0) smc = 1; } else if (out >= 0) v[out] = r | 0;
-          if (flags & HelperFlags.WritesState) for (let i = 0; i < g.length; i += 2) v[g[i]] = s[g[i + 1]];
-          break;
-        }
-        case Op.Br: pc = code[pc + W_AUX]; continue;
-        case Op.Uncount: ctx.ic![0] -= code[pc + W_AUX]; break;
-        case Op.Brcond:
-          if (cond((head >>> 8) & 255, v[a0], v[a1])) { pc = code[pc + W_AUX]; continue; }
-          break;
-        case Op.InsnStart: {
-          const k = code[pc + W_AUX];
-          // A store hit this block's code: leave before instruction k.
-          if (smc !== 0) {
-            writeBack(v, s, p.written, p.insnLists[k]);
-            s[ctx.eipSlot] = code[pc + W_EXTRA];
-            return p.extraBase + k - 1;
-          }
-          break;
-        }
-        case Op.Exit:
-          writeBack(v, s, p.written, code[pc + W_EXTRA]);
-          return code[pc + W_AUX];
-        default:
-          throw new Error(`interpreter: op ${head & 255}`);
+  for (;;) {
+    const head = code[pc];
+    const out = code[pc + W_OUT];
+    const a0 = code[pc + W_ARGS], a1 = code[pc + W_ARGS + 1];
+    const next = pc + W_ARGS + (head >> 16);
+    switch (head & 255) {
+      case Op.Mov: v[out] = v[a0]; break;
+      case Op.Add: v[out] = (v[a0] + v[a1]) | 0; break;
+      case Op.Sub: v[out] = (v[a0] - v[a1]) | 0; break;
+      case Op.Mul: v[out] = Math.imul(v[a0], v[a1]); break;
+      case Op.And: v[out] = v[a0] & v[a1]; break;
+      case Op.Or: v[out] = v[a0] | v[a1]; break;
+      case Op.Xor: v[out] = v[a0] ^ v[a1]; break;
+      case Op.Shl: v[out] = v[a0] << v[a1]; break;
+      case Op.Shr: v[out] = v[a0] >>> v[a1]; break;
+      case Op.Sar: v[out] = v[a0] >> v[a1]; break;
+      case Op.Rotl: { const x = v[a0], n = v[a1]; v[out] = (x << n) | (x >>> ((32 - n) & 31)); break; }
+      case Op.Rotr: { const x = v[a0], n = v[a1]; v[out] = (x >>> n) | (x << ((32 - n) & 31)); break; }
+      case Op.Neg: v[out] = -v[a0]; break;
+      case Op.Not: v[out] = ~v[a0]; break;
+      case Op.Ext8s: v[out] = (v[a0] << 24) >> 24; break;
+      case Op.Ext8u: v[out] = v[a0] & 255; break;
+      case Op.Ext16s: v[out] = (v[a0] << 16) >> 16; break;
+      case Op.Ext16u: v[out] = v[a0] & 65535; break;
+      case Op.Setcond: v[out] = cond((head >>> 8) & 255, v[a0], v[a1]) ? 1 : 0; break;
+      case Op.Movcond:
+        v[out] = cond((head >>> 8) & 255, v[a0], v[a1]) ? v[code[pc + W_ARGS + 2]] : v[code[pc + W_ARGS + 3]];
+        break;
+      case Op.Mulu2: case Op.Muls2: {
+        const x = v[a0], y = v[a1];
+        const hi = (head & 255) === Op.Mulu2 ? mulhu(x, y) : mulhs(x, y);
+        v[out] = Math.imul(x, y);
+        v[code[pc + W_OUT2]] = hi;
+        break;
       }
-      pc = next;
+      case Op.Ld: v[out] = load(ctx, code[pc + W_AUX], v[a0], code[pc + W_INSN]); break;
+      case Op.St: if (store(ctx, code[pc + W_AUX], v[a0], v[a1], code[pc + W_INSN]) !== 0) smc = 1; break;
+      case Op.Call: {
+        const idx = code[pc + W_AUX], flags = p.helperFlags[idx];
+        const r = callHelper(p.helpers[idx], code, v, pc + W_ARGS, head >> 16, (flags & HelperFlags.CanFault) !== 0 ? code[pc + W_INSN] : -1);
+        if (flags & HelperFlags.CodeWrite) { if (r !== 0) smc = 1; } else if (out >= 0) v[out] = r | 0;
+        break;
+      }
+      case Op.Br: pc = code[pc + W_AUX]; continue;
+      case Op.Uncount: ctx.ic![0] -= code[pc + W_AUX]; break;
+      case Op.Brcond:
+        if (cond((head >>> 8) & 255, v[a0], v[a1])) { pc = code[pc + W_AUX]; continue; }
+        break;
+      case Op.InsnStart:
+        // A store hit this block's code: leave before instruction k.
+        if (smc !== 0) {
+          v[p.eipWord] = code[pc + W_EXTRA];
+          return p.extraBase + code[pc + W_AUX] - 1;
+        }
+        break;
+      case Op.Exit: return code[pc + W_AUX];
+      default:
+        throw new Error(`interpreter: op ${head & 255}`);
     }
-  } catch (e) {
-    if (!(e instanceof ctx.Fault) || !e.stateSynced) writeBack(v, s, p.written, p.written.length);
-    throw e;
+    pc = next;
   }
 }
 

@@ -8,6 +8,9 @@ import { type WasmLayout, SLOT_BYTES, JUMP_CACHE_ENTRIES, JUMP_CACHE_BYTES, REGI
 import { TLB_BITS } from '../backend-js/index.js';
 
 const TLB_BYTES = (1 << TLB_BITS) * 4;
+/** The interpreter's program words (backend-js InterpSpace), just below RAM: about a boot's worth of blocks. */
+export const INTERP_WORDS = 1 << 22;
+const INTERP_BYTES = INTERP_WORDS * 4;
 const WASM_PAGE = 65536;
 /** Compiled blocks the dispatcher can chain (runtime/chain.ts); later ones run without it until the cache is flushed. */
 export const MAX_SLOTS = 32768;
@@ -25,8 +28,9 @@ export const ARENA: WasmLayout = {
   slots: WASM_PAGE,
   jcache: WASM_PAGE + MAX_SLOTS * SLOT_BYTES,
   regions: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES,
-  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + Math.ceil((JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES + REGIONS * 4) / WASM_PAGE) * WASM_PAGE,
+  ram: WASM_PAGE + MAX_SLOTS * SLOT_BYTES + Math.ceil((JUMP_CACHE_ENTRIES * JUMP_CACHE_BYTES + REGIONS * 4) / WASM_PAGE) * WASM_PAGE + INTERP_BYTES,
 };
+export const INTERP_AT = ARENA.ram - INTERP_BYTES;
 
 /** A memory for `ramBytes` of guest RAM after the header. */
 export function createArena(ramBytes: number): WebAssembly.Memory {

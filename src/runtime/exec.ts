@@ -3,16 +3,16 @@
 // deliver interrupts and exceptions, honour the icount budget and halts.
 import { translateBlock, BLOCK_INSN_LIMIT, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
 import { optimizeBlock, removeDeadCode, printBlock, type IrBlock } from '../tcg-ir/index.js';
-import { interpretBlock, canInterpret, type BlockFunction, type EmitOptions } from '../backend-js/index.js';
+import { interpretBlock, canInterpret, createInterpSpace, resetInterpSpace, interpWordsLeft, type BlockFunction, type EmitOptions, type InterpSpace } from '../backend-js/index.js';
 import { type WasmContext } from '../backend-wasm/index.js';
 import { type Cpu } from './cpu.js';
-import { ARENA, MAX_SLOTS } from './arena.js';
+import { ARENA, MAX_SLOTS, INTERP_AT, INTERP_WORDS } from './arena.js';
 import { WasmChain } from './chain.js';
 import { CrossLinks } from './cross-links.js';
 import { MappingScope } from './memory.js';
 import { BlockCompiler, exitTables } from './block-compiler.js';
 import { Fault, FaultKind, VEC } from './fault.js';
-import { TbCache, TranslationBlock, blockKey, shortBlockKey } from './tb.js';
+import { TbCache, TranslationBlock, blockKey, shortBlockKey, blockFor } from './tb.js';
 import { deliverInterrupt, TripleFault } from './interrupts.js';
 import { createHelpers } from './helpers.js';
 import { decodeDebugRegs, sameBreakpoints, type GuestBreakpoints, type WatchSpec } from './debug-regs.js';
@@ -20,6 +20,8 @@ import { StopReason, type InterruptSource, type ExecTracer, type DebugLog } from
 import './v8-tiering.js';
 
 const JUMP_CACHE_MASK = 4095;
+/** Interpreter words (backend-js InterpSpace) free below which the cache is dropped: more than any one block needs. */
+const INTERP_RESERVE = 1 << 16;
 /** Translated blocks kept before the whole cache is dropped. */
 const MAX_CACHED_BLOCKS = 32768;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
@@ -80,6 +82,8 @@ export class Executor {
    * cheaper to interpret than to compile.
    */
   jitThreshold = DEFAULT_JIT_THRESHOLD;
+  /** Where interpreted blocks keep their values (the cache is dropped when it runs low). */
+  readonly interpSpace: InterpSpace;
   /** Compiles blocks: its `backend` (wasm or js), batch size and statistics. */
   readonly compiler: BlockCompiler;
   /** Links to another linear page: undone when the mappings they depend on change (mappingsChanged). */
@@ -90,6 +94,7 @@ export class Executor {
 
   constructor(readonly cpu: Cpu) {
     const mem = cpu.mem;
+    this.interpSpace = createInterpSpace(mem.arena.buffer, ARENA.state, INTERP_AT, INTERP_WORDS);
     this.ctx = {
       m8: mem.m8, i8: mem.i8, m16: mem.m16, i16: mem.i16, m32: mem.m32,
       tR: mem.tR, tW: mem.tW, tO: mem.tO,
@@ -101,6 +106,7 @@ export class Executor {
       ctl: cpu.ctl,
       memory: mem.arena,
       layout: ARENA,
+      interpSpace: this.interpSpace,
     };
     this.chain = new WasmChain(mem.arena, ARENA, MAX_SLOTS, S.EIP, S.BASE + 1, S.CPL);
     this.missAt = new Int32Array(mem.arena.buffer, ARENA.miss, 1);
@@ -197,6 +203,7 @@ export class Executor {
     this.chain.flush();
     this.jumpCache.fill(null);
     this.cpu.mem.codePages.fill(0);
+    resetInterpSpace(this.interpSpace);
   }
 
   /**
@@ -486,7 +493,8 @@ export class Executor {
     const cpu = this.cpu, s = cpu.s, mem = cpu.mem;
     const cached = cacheable || shortOf > 0;
     // Like QEMU when its code buffer fills: start over rather than grow without bound.
-    if (cached && this.cache.size >= MAX_CACHED_BLOCKS) this.flush();
+    // Blocks not cached are interpreted too (their words go with the next flush).
+    if ((cached && this.cache.size >= MAX_CACHED_BLOCKS) || interpWordsLeft(this.interpSpace) < INTERP_RESERVE) this.flush();
     const t0 = this.clock?.() ?? 0;
     const csBase = s[S.BASE + 1], eip = s[S.EIP];
     const dbg = this.debug;
@@ -507,19 +515,10 @@ export class Executor {
       source = compiled.source;
       wasm = compiled.wasm;
     }
-    const { exitDynamic, exitRetired } = exitTables(tr.ir.exits, code.extraExits, code.missExit);
-    const physPc = mem.codePhys(tr.start);
-    const lastPage = mem.codePhys((tr.end - 1) | 0) >>> 12;
-    const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
-    // All of the code in one page: its physical range (codeOverlaps).
-    const onePage = pages.length === 1 && tr.low >>> 12 === ((tr.end - 1) | 0) >>> 12;
-    const codeLow = onePage ? mem.codePhys(tr.low) : -1;
-    const tb = new TranslationBlock(
-      cpu.mode, csBase, eip, code.fn, exitDynamic, exitRetired,
-      tr.insnEips, pages, physPc, (tr.end - 1) | 0, codeLow, onePage ? codeLow + ((tr.end - tr.low) | 0) : -1, shortOf,
-    );
+    const tb = blockFor(mem, cpu.mode, csBase, eip, code.fn, exitTables(tr.ir.exits, code.extraExits, code.missExit), tr, shortOf);
     tb.missExit = code.missExit;
     if (cached) this.cache.add(tb);
+    const pages = tb.pages;
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
     if (wasm && cacheable) this.chain.assign(tb);
     if (this.tracer) this.tracer.translated(tr.start, codeBytes(mem, tr.start, tr.end));

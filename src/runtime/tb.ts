@@ -112,12 +112,33 @@ export function shortBlockKey(phys: number, mode: number, maxInsns: number): num
   return -(blockKey(phys, mode) * SHORT_KINDS + maxInsns) - 1;
 }
 
+/**
+ * The block for translated code (its instructions' EIPs and its linear
+ * range [start, end), lowest byte `low`): its physical pages, and its
+ * physical range when all of it is in one page (codeOverlaps), as the
+ * memory maps them now.
+ */
+export function blockFor(
+  mem: { codePhys(linear: number): number }, mode: number, csBase: number, eip: number, fn: BlockFunction,
+  exits: { exitDynamic: Uint8Array; exitRetired: Int32Array }, tr: { insnEips: number[]; start: number; end: number; low: number }, shortOf: number,
+): TranslationBlock {
+  const physPc = mem.codePhys(tr.start), last = (tr.end - 1) | 0;
+  const lastPage = mem.codePhys(last) >>> 12;
+  const pages = lastPage === physPc >>> 12 ? [lastPage] : [physPc >>> 12, lastPage];
+  const onePage = pages.length === 1 && tr.low >>> 12 === last >>> 12;
+  const codeLow = onePage ? mem.codePhys(tr.low) : -1;
+  return new TranslationBlock(mode, csBase, eip, fn, exits.exitDynamic, exits.exitRetired, tr.insnEips, pages, physPc, last,
+    codeLow, onePage ? codeLow + ((tr.end - tr.low) | 0) : -1, shortOf);
+}
+
 export class TbCache {
   private map = new Map<number, TranslationBlock>();
   private byPage = new Map<number, TranslationBlock[]>();
   /** Per page with blocks: writes so far that touched none of them (see SPARSE_WRITE_LIMIT). */
   private misses = new Map<number, number>();
   translated = 0;
+  /** Times the whole cache was dropped (statistics). */
+  flushes = 0;
   /** Called for each block dropped (invalidated, or flushed). */
   onDrop: (tb: TranslationBlock) => void = () => {};
 
@@ -192,6 +213,7 @@ export class TbCache {
   hasPage(page: number): boolean { return this.byPage.has(page); }
 
   flush(): void {
+    this.flushes++;
     for (const tb of this.map.values()) {
       tb.valid = false;
       this.onDrop(tb);
