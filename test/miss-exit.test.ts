@@ -13,13 +13,17 @@ const MMIO = 0xfed00000, COUNTER = 0x300000;
 // mov ecx, 3000; L: mov [MMIO], ecx; add dword [COUNTER], 1; dec ecx; jnz L; cli; hlt
 const LOOP = [0xb9, 0xb8, 0x0b, 0x00, 0x00, 0x89, 0x0d, 0x00, 0x00, 0xd0, 0xfe, 0x83, 0x05, 0x00, 0x00, 0x30, 0x00, 0x01, 0x49, 0x75, 0xf0, 0xfa, 0xf4];
 
-function run(blockInsnLimit: number, jitThreshold?: number): { m: Machine; writes: number[] } {
+// mov edx, 40; L1: mov [MMIO], edx; mov ecx, 9000; L2: dec ecx; jnz L2; dec edx; jnz L1; cli; hlt
+// (a store to MMIO every 18,000 instructions: its block misses rarely)
+const SPARSE = [0xba, 0x28, 0x00, 0x00, 0x00, 0x89, 0x15, 0x00, 0x00, 0xd0, 0xfe, 0xb9, 0x28, 0x23, 0x00, 0x00, 0x49, 0x75, 0xfd, 0x4a, 0x75, 0xef, 0xfa, 0xf4];
+
+function run(blockInsnLimit: number, jitThreshold?: number, code = LOOP): { m: Machine; writes: number[] } {
   const m = new Machine({ memoryMiB: 4, serialOut: () => {}, noReboot: true });
   m.exec.blockInsnLimit = blockInsnLimit;
   if (jitThreshold !== undefined) m.exec.jitThreshold = jitThreshold;
   const writes: number[] = [];
   m.mem.addMmio({ start: MMIO, end: MMIO + 4096, read: () => 0, write: (addr, size, v) => { writes.push(v); } });
-  m.loadMultiboot('mmio-loop', multibootKernel(LOOP), '');
+  m.loadMultiboot('mmio-loop', multibootKernel(code), '');
   expect(m.run().reason).toBe('halted');
   return { m, writes };
 }
@@ -37,6 +41,14 @@ describe('miss exits', () => {
     expect(ref.writes).toEqual(writes);
     expect(m.cpu.icount).toBe(ref.m.cpu.icount);
     expect(Buffer.from(m.mem.m8).equals(Buffer.from(ref.m.mem.m8))).toBe(true);
+  });
+
+  it('a block that misses only now and then (a TLB fill, a rare MMIO access) keeps its miss exit', () => {
+    const { m, writes } = run(128, 0, SPARSE);
+    expect(writes).toEqual(Array.from({ length: 40 }, (_, i) => 40 - i));
+    expect(m.exec.missSteps).toBe(40);
+    expect(m.exec.inlineRecompiles).toBe(0);
+    expect(m.cpu.s[S.EDX]).toBe(0);
   });
 
   it('without the interpreter tier too (every block compiled at once; the one-instruction blocks keep their slow paths)', () => {

@@ -27,12 +27,12 @@ const MAX_CACHED_BLOCKS = 32768;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
 export const DEFAULT_JIT_THRESHOLD = 100;
 /**
- * Misses after which a compiled block is compiled again with its memory
- * slow paths inline (missStep): one costs a return to the runtime and an
- * interpreted instruction, a few microseconds; a TLB fill misses once, an
- * access to MMIO or to a page holding code every time.
+ * A compiled block missing MISS_RECOMPILE times within MISS_WINDOW instructions is compiled again with its slow paths
+ * inline (missStep). A miss costs a few microseconds; inline slow paths cost every run (registers spilled around each
+ * call). MMIO misses every time; TLB fills now and then (the decompressor's hot blocks: every few million instructions).
  */
 const MISS_RECOMPILE = 32;
+const MISS_WINDOW = 1 << 19;
 
 export class Executor {
   readonly cache = new TbCache();
@@ -362,7 +362,8 @@ export class Executor {
     const k = this.missAt[0];
     this.missSteps++;
     this.cpu.s[S.EIP] = tb.insnEips[k];
-    this.cpu.ic[0] += k;
+    const ic = (this.cpu.ic[0] += k);
+    if (ic - tb.missesSince > MISS_WINDOW) { tb.misses = 0; tb.missesSince = ic; }
     if (++tb.misses === MISS_RECOMPILE && tb.valid) this.recompileInline(tb);
     this.current = null;
     return this.shortBlock(1);

@@ -21,10 +21,12 @@ export class TranslationBlock {
   /**
    * The exit through which its compiled code leaves before an instruction
    * whose memory access the TLB does not cover (backend-wasm, WasmBlock.missExit),
-   * or -1; and how often it has (runtime/exec.ts).
+   * or -1; and how often it has lately (runtime/exec.ts).
    */
   missExit = -1;
   misses = 0;
+  /** The icount of the first of the misses counted (runtime/exec.ts, MISS_WINDOW). */
+  missesSince = 0;
 
   /** Cache key: physical address of the first instruction and translation mode (see blockKey). */
   readonly key: number;
