@@ -34,7 +34,7 @@ export class BlockCompiler {
    */
   backend: Backend = 'wasm';
   /** Hot blocks compiled together into one WebAssembly module. */
-  wasmBatch = 32;
+  wasmBatch = 64;
   /** Blocks compiled, and the size of their code (statistics: JavaScript source or wasm bytes). */
   compiledBlocks = 0;
   codeBytes = 0;
