@@ -42,6 +42,12 @@ export interface EmitOptions {
    */
   selfLoopEip?: number;
   /**
+   * WebAssembly only: an exit to one of the block's loop heads
+   * (IrBlock.loopHeads) may continue there inside the function, under the
+   * same conditions as a self-loop.
+   */
+  loops?: boolean;
+  /**
    * Watchpoints are set: at every instruction boundary the block leaves if
    * ctl[1] says a watched address was accessed (the slow path sets it), so
    * the run stops right after the accessing instruction.

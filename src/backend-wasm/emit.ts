@@ -13,7 +13,7 @@
 // registers only after its last faultable op, and nothing runs between that
 // write-back and the throw. A fault thrown by an import unwinds the wasm
 // frames to the runtime like any JavaScript exception.
-import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode } from '../tcg-ir/index.js';
+import { type IrBlock, type IrInsn, type LoopHead, TempKind, HelperFlags, Op, Cond, memOpSize, memOpSigned, mayWriteCode, enterableHeads } from '../tcg-ir/index.js';
 import { allocateRegisters, TLB_MASK, tagMask, type EmitOptions } from '../backend-js/index.js';
 import { Bytes, W, ValType, VOID } from './encode.js';
 import { SLOT_EXITS } from './dispatch.js';
@@ -93,9 +93,21 @@ class Emitter {
   private insnIndex = 0;
   private insnEip = 0;
   private storeSeen = false;
-  /** Labels not yet closed, innermost first. */
+  /**
+   * Labels not yet closed, innermost first; a loop head's entry is among
+   * them as -1 - its entry number (the block its br_table jumps out of to
+   * reach the head, closed where the head starts).
+   */
   private open: number[] = [];
   private loops = false;
+  /**
+   * Where the function's loop may go on: exit target EIP -> entry number
+   * (0: the block's start, a self-loop; j: loopHeads[j - 1]).
+   */
+  private entries = new Map<number, number>();
+  private loopHeads: LoopHead[] = [];
+  /** The local holding the entry the next pass of the loop starts at (when there are loop heads). */
+  private entryLocal = -1;
   /** Memory accesses that miss leave through the miss exit (not inlineSlowPaths). */
   private missExits = false;
   missExit = -1;
@@ -113,8 +125,26 @@ class Emitter {
     this.isWritten = new Array<number>(b.temps.length).fill(0);
   }
 
-  private isLoopExit(exitNo: number): boolean {
-    return this.options.selfLoopEip !== undefined && this.b.exits[exitNo].target === this.options.selfLoopEip;
+  /** The entry an exit loops back to, or -1. */
+  private loopEntry(exitNo: number): number {
+    return this.entries.get(this.b.exits[exitNo].target) ?? -1;
+  }
+
+  /**
+   * The self-loop and the loop heads some exit op leads back to (an exit to
+   * a head's EIP continues at the head instead of leaving the function).
+   */
+  private findLoops(): void {
+    const b = this.b, o = this.options;
+    const exitOps = b.ops.filter((op) => op.op === Op.Exit);
+    const targeted = (eip: number) => exitOps.some((op) => b.exits[op.aux].target === eip);
+    if (o.selfLoopEip !== undefined && targeted(o.selfLoopEip)) this.entries.set(o.selfLoopEip, 0);
+    if (o.loops) {
+      for (const h of enterableHeads(b)) {
+        if (targeted(h.eip)) { this.loopHeads.push(h); this.entries.set(h.eip, this.loopHeads.length); }
+      }
+    }
+    this.loops = this.entries.size !== 0;
   }
 
   run(): Array<{ retired: number; eip: number }> {
@@ -134,10 +164,11 @@ class Emitter {
     for (let t = 0; t < n; t++) {
       if (b.temps[t].kind === TempKind.Local && this.regs.of[t] >= 0) this.local[t] = regBase + this.regs.of[t];
     }
-    c.u32(3).u32(3).byte(ValType.I32).u32(1).byte(ValType.I64).u32(this.globals.length + this.regs.count).byte(ValType.I32);
+    this.findLoops();
+    if (this.loopHeads.length !== 0) this.entryLocal = regBase + this.regs.count;
+    c.u32(3).u32(3).byte(ValType.I32).u32(1).byte(ValType.I64).u32(this.globals.length + this.regs.count + (this.entryLocal >= 0 ? 1 : 0)).byte(ValType.I32);
 
     for (const t of this.globals) { this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.slot(t)); c.byte(W.LocalSet).u32(this.local[t]); }
-    this.loops = b.ops.some((o) => o.op === Op.Exit && this.isLoopExit(o.aux));
     this.missExits = !this.options.inlineSlowPaths && b.ops.some((o) => o.op === Op.Ld || o.op === Op.St);
     // In a block that loops, an earlier pass may have written any global: every write-back covers all of them.
     const allWritten: number[] = [];
@@ -147,8 +178,19 @@ class Emitter {
     if (this.loops) for (const t of allWritten) this.noteWrite(t);
     if (this.missExits) c.byte(W.Block).byte(VOID);
     if (this.loops) c.byte(W.Loop).byte(VOID);
-    this.open = b.ops.filter((o) => o.op === Op.Label).map((o) => o.aux);
+    // Branches go forward, so the blocks of the labels nest in their order; a loop head's entry block nests
+    // among them where the head starts (a branch from before it to a label after it leaves the entry block).
+    for (const o of b.ops) {
+      if (o.op === Op.Label) this.open.push(o.aux);
+      else if (o.op === Op.InsnStart && this.headEntry(o.aux) > 0) this.open.push(-1 - this.headEntry(o.aux));
+    }
     for (let i = 0; i < this.open.length; i++) c.byte(W.Block).byte(VOID);
+    if (this.loopHeads.length !== 0) {
+      // Each pass starts where its entry local says: 0 falls through to the block's start.
+      c.byte(W.Block).byte(VOID).byte(W.LocalGet).u32(this.entryLocal).byte(W.BrTable).u32(this.loopHeads.length).u32(0);
+      for (let j = 1; j <= this.loopHeads.length; j++) c.u32(this.open.indexOf(-1 - j) + 1);
+      c.u32(0).byte(W.End);
+    }
     for (const op of b.ops) this.emitOp(op);
     if (this.loops) c.byte(W.End);
     c.byte(W.Unreachable);
@@ -276,6 +318,11 @@ class Emitter {
       case Op.Brcond: this.cond(op.cond, a[0], a[1]); c.byte(W.BrIf).u32(this.depth(op.aux)); break;
       case Op.Uncount: this.addIcount(-op.aux); break;
       case Op.InsnStart:
+        if (this.headEntry(op.aux) > 0) {
+          if (this.open[0] !== -1 - this.headEntry(op.aux)) throw new Error('backend-wasm: a loop head inside a label\'s block');
+          this.open.shift();
+          c.byte(W.End);
+        }
         this.effectsInInsn = false;
         this.insnIndex = op.aux;
         this.insnEip = this.b.temps[a[0]].value;
@@ -284,7 +331,7 @@ class Emitter {
         if (this.options.watchChecks && op.aux > 0) this.leaveIf(() => { this.stateAddr(); c.byte(W.I32Load).u32(2).u32(this.L.ctl + 4); });
         break;
       case Op.Exit:
-        if (this.isLoopExit(op.aux)) this.emitLoopBack(op.aux);
+        if (this.loopEntry(op.aux) >= 0) this.emitLoopBack(op.aux);
         this.writeBack();
         c.byte(W.I32Const).s32(op.aux).byte(W.Return);
         break;
@@ -308,10 +355,23 @@ class Emitter {
     c.byte(W.F64Store).u32(3).u32(this.L.ic);
   }
 
-  /** A self-loop exit: another pass if the icount budget has room for the longest one and no exit was requested. */
+  /** The entry number of the loop head that instruction `insn` is, or 0. */
+  private headEntry(insn: number): number {
+    for (let j = 0; j < this.loopHeads.length; j++) if (this.loopHeads[j].insn === insn) return j + 1;
+    return 0;
+  }
+
+  /**
+   * An exit back to the block's start or one of its loop heads: another pass
+   * from there if the icount budget has room for the longest one and no exit
+   * was requested. The pass so far retired the exit's count less the
+   * instructions before the head: those of the next pass count from the
+   * block's start again (its exits, faults and misses all do).
+   */
   private emitLoopBack(exitNo: number): void {
     const c = this.c, b = this.b;
-    const n = b.exits[exitNo].retired;
+    const entry = this.loopEntry(exitNo);
+    const n = b.exits[exitNo].retired - (entry === 0 ? 0 : this.loopHeads[entry - 1].insn);
     const most = Math.max(...b.exits.map((x) => x.retired));
     this.stateAddr(); c.byte(W.F64Load).u32(3).u32(this.L.ic);
     c.byte(W.F64Const).f64(n + most).byte(W.F64Add);
@@ -321,6 +381,7 @@ class Emitter {
     if (this.mayHitOwnCode()) c.byte(W.LocalGet).u32(SMC).byte(W.I32Eqz).byte(W.I32And);
     c.byte(W.If).byte(VOID);
     this.addIcount(n);
+    if (this.entryLocal >= 0) c.byte(W.I32Const).s32(entry).byte(W.LocalSet).u32(this.entryLocal);
     c.byte(W.Br).u32(this.open.length + 1);
     c.byte(W.End);
   }

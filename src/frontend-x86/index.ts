@@ -17,6 +17,6 @@ export { S, F, REG_NAMES, SEG_NAMES } from './state.js';
 export { computeOszapc, parityFlag, CcKind, ccOp } from './flags.js';
 export { ModeBit, FLAT_SHIFT, isFlat } from './mode.js';
 export { H } from './helpers.js';
-export { translateBlock, BLOCK_INSN_LIMIT, type TranslateRequest, type TranslatedBlock } from './translate.js';
+export { translateBlock, loopTargets, BLOCK_INSN_LIMIT, type TranslateRequest, type TranslatedBlock } from './translate.js';
 export { SYSTEM_OPS } from './tr-system.js';
 export { STRING_OPS } from './tr-string.js';

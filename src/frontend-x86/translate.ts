@@ -69,6 +69,12 @@ export interface TranslateRequest {
   stopAt?: (linear: number) => boolean;
   /** Called with each decoded instruction (for -d in_asm). */
   onInsn?: (insn: Insn) => void;
+  /**
+   * EIPs of instructions after the first that an exit of the block leads
+   * back to (found by an earlier translation, loopTargets): translated as
+   * loop heads (IrBlock.loopHeads), starting from nothing known.
+   */
+  loopHeads?: readonly number[];
   /** Check the IR made (tcg-ir/validate.ts) and throw if it is malformed; default: VALIDATE_IR. */
   validate?: boolean;
 }
@@ -125,6 +131,20 @@ function joinHere(t: Tcx, eip: number, i: number): void {
   if (!here.every((j) => j.cc.op === t.cc.op && j.cc.a === t.cc.a && j.cc.b === t.cc.b)) t.forgetFlags();
 }
 
+/**
+ * The EIPs (unsigned) of a translated block's instructions after its first
+ * that one of its constant exits leads back to: where it may loop inside
+ * itself once translated with them as loop heads.
+ */
+export function loopTargets(tr: TranslatedBlock): number[] {
+  const found: number[] = [];
+  for (const x of tr.ir.exits) {
+    if (x.target < 0 || found.includes(x.target)) continue;
+    for (let k = 1; k < tr.insnEips.length - 1; k++) if (tr.insnEips[k] >>> 0 === x.target) { found.push(x.target); break; }
+  }
+  return found;
+}
+
 export function translateBlock(req: TranslateRequest): TranslatedBlock {
   const t = new Tcx(req.mode);
   const code32 = (req.mode & ModeBit.Code32) !== 0;
@@ -157,6 +177,10 @@ export function translateBlock(req: TranslateRequest): TranslatedBlock {
     let insn: Insn;
     if (i > 0 && req.stopAt?.(lin)) { t.index = i - 1; t.nextEip = eip; t.exitTo(eip); break; }
     if (i > 0) joinHere(t, eip, i);
+    if (i > 0 && req.loopHeads !== undefined && req.loopHeads.includes(eip >>> 0)) {
+      t.forgetFlags();
+      t.b.block.loopHeads.push(i);
+    }
     try {
       insn = decode(req.fetch, eip, code32, lin);
     } catch (e) {

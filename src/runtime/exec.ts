@@ -1,7 +1,7 @@
 // The execution loop: find or translate the block at CS:EIP, run it, follow
 // its exit (through a chained link when it has one), and between blocks
 // deliver interrupts and exceptions, honour the icount budget and halts.
-import { translateBlock, BLOCK_INSN_LIMIT, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
+import { translateBlock, loopTargets, BLOCK_INSN_LIMIT, S, F, disassemble, type Insn } from '../frontend-x86/index.js';
 import { optimizeBlock, removeDeadCode, printBlock, type IrBlock } from '../tcg-ir/index.js';
 import { interpretBlock, canInterpret, createInterpSpace, resetInterpSpace, interpWordsLeft, type BlockFunction, type EmitOptions, type InterpSpace } from '../backend-js/index.js';
 import { type WasmContext } from '../backend-wasm/index.js';
@@ -22,6 +22,7 @@ import './v8-tiering.js';
 const JUMP_CACHE_MASK = 4095;
 /** Interpreter words (backend-js InterpSpace) free below which the cache is dropped: more than any one block needs. */
 const INTERP_RESERVE = 1 << 16;
+const NO_LOOPS: readonly number[] = [];
 /** Translated blocks kept before the whole cache is dropped. */
 const MAX_CACHED_BLOCKS = 32768;
 /** Runs in the interpreter before a block is compiled (see Executor.jitThreshold). */
@@ -371,8 +372,8 @@ export class Executor {
 
   private recompileInline(tb: TranslationBlock): void {
     const t0 = this.clock?.() ?? 0;
-    const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit);
-    if (this.sameCode(tb, tr)) {
+    const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit, undefined, false, tb.loopEips);
+    if (tb.sameCode(this.cpu.mem, tr)) {
       this.compiler.recompileInline(tb, tr.ir, this.emitOptions(tr.ir, tb.eip, true));
       this.inlineRecompiles++;
     }
@@ -479,15 +480,7 @@ export class Executor {
     return this.translate(n, false, n);
   }
 
-  /** A block found by physical address fits when it was made for the same CS base, EIP and mode, and its second page still maps where it did. */
-  private matches(tb: TranslationBlock, csBase: number, eip: number): boolean {
-    return tb.eip === eip && tb.csBase === csBase && tb.mode === this.cpu.mode && this.secondPageSame(tb);
-  }
-
-  private secondPageSame(tb: TranslationBlock): boolean {
-    if (tb.pages.length === 1) return true;
-    return this.cpu.mem.codePhys(tb.lastByte) >>> 12 === tb.pages[1];
-  }
+  private matches(tb: TranslationBlock, csBase: number, eip: number): boolean { return tb.fits(this.cpu.mem, csBase, eip, this.cpu.mode); }
 
   /** Translates the block at CS:EIP; `cacheable` for a whole block (tiered, chained), `shortOf` for one cut short (shortBlock). */
   private translate(maxInsns: number, cacheable: boolean, shortOf = 0): TranslationBlock {
@@ -501,7 +494,10 @@ export class Executor {
     const dbg = this.debug;
     const asm: string[] = [];
     const cold = this.jitThreshold !== 0 && dbg === null && !this.watchMode;
-    const tr = this.translateIr(csBase, eip, cpu.mode, maxInsns, dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined, cold);
+    let tr = this.translateIr(csBase, eip, cpu.mode, maxInsns, dbg?.inAsm ? (i: Insn) => asm.push(`0x${hex(i.eip)}:  ${disassemble(i)}`) : undefined, cold);
+    // The instructions its exits lead back to: loop heads once it is compiled (at once: translated again with them).
+    const loopEips = cacheable && this.mayLoop() ? loopTargets(tr) : NO_LOOPS;
+    if (!cold && loopEips.length !== 0) tr = this.translateIr(csBase, eip, cpu.mode, maxInsns, undefined, false, loopEips);
     // Tiering: a block starts in the IR interpreter and is compiled once it has run jitThreshold times.
     // The debug log (which shows the compiled code) and watchpoints (whose checks only compiled code has) compile at once.
     const interpret = this.jitThreshold !== 0 && dbg === null && !this.watchMode && canInterpret(tr.ir);
@@ -518,6 +514,7 @@ export class Executor {
     }
     const tb = blockFor(mem, cpu.mode, csBase, eip, code.fn, exitTables(tr.ir.exits, code.extraExits, code.missExit), tr, shortOf);
     tb.missExit = code.missExit;
+    tb.loopEips = loopEips;
     if (cached) this.cache.add(tb);
     const pages = tb.pages;
     if (interpret && cacheable) tb.coldRuns = this.jitThreshold;
@@ -540,11 +537,11 @@ export class Executor {
    * them more than they save (Linux boot 5.00 -> 4.84 s); a block that turns
    * hot is translated again, fully optimized, when it is compiled.
    */
-  private translateIr(csBase: number, eip: number, mode: number, maxInsns: number, onInsn?: (i: Insn) => void, cold = false) {
+  private translateIr(csBase: number, eip: number, mode: number, maxInsns: number, onInsn?: (i: Insn) => void, cold = false, loopHeads = NO_LOOPS) {
     const mem = this.cpu.mem;
     const tr = translateBlock({
       fetch: (a) => mem.fetchCode(a),
-      csBase, eip, mode, maxInsns,
+      csBase, eip, mode, maxInsns, loopHeads,
       stopAt: this.breakpoints.size !== 0 || this.guest.code.size !== 0 ? (lin: number) => this.breakpoints.has(lin) || this.guest.code.has(lin) : undefined,
       onInsn,
       validate: this.debug?.op === true || undefined,
@@ -558,10 +555,16 @@ export class Executor {
     // A block that jumps back to its own start loops inside its function (not when tracing every block).
     // Exit targets are unsigned EIPs; the state array holds EIP signed.
     const start = eip >>> 0;
-    const selfLoop = cacheable && !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1 && ir.exits.some((x) => x.target === start);
+    const loops = cacheable && this.mayLoop();
+    const selfLoop = loops && ir.exits.some((x) => x.target === start);
     // Watch checks come after each instruction of compiled code: a watched access stays in the block (its slow path).
     // A block cut short (compiled only without the interpreter tier) may be missStep's one instruction: it must not miss.
-    return { selfLoopEip: selfLoop ? start : undefined, watchChecks: this.watchMode, inlineSlowPaths: this.watchMode || !cacheable };
+    return { selfLoopEip: selfLoop ? start : undefined, loops, watchChecks: this.watchMode, inlineSlowPaths: this.watchMode || !cacheable };
+  }
+
+  /** Whether compiled blocks may loop inside themselves (not when each block run is logged, nor with watchpoints or one instruction per block). */
+  private mayLoop(): boolean {
+    return !this.debug?.exec && !this.watchMode && this.blockInsnLimit > 1;
   }
 
   /**
@@ -579,15 +582,9 @@ export class Executor {
       if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
       return;
     }
-    const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit);
-    if (this.sameCode(tb, tr)) this.compiler.promote(tb, tr.ir, this.emitOptions(tr.ir, tb.eip, true));
+    const tr = this.translateIr(tb.csBase, tb.eip, tb.mode, this.blockInsnLimit, undefined, false, tb.loopEips);
+    if (tb.sameCode(this.cpu.mem, tr)) this.compiler.promote(tb, tr.ir, this.emitOptions(tr.ir, tb.eip, true));
     if (this.clock) this.translateSeconds += (this.clock() - t0) / 1000;
-  }
-
-  /** Whether a translation made again of a block's code is the block's (same instructions from the same pages). */
-  private sameCode(tb: TranslationBlock, tr: { insnEips: number[]; start: number }): boolean {
-    return tr.insnEips.length === tb.insnEips.length && tr.insnEips.every((e, i) => e === tb.insnEips[i]) &&
-      this.cpu.mem.codePhys(tr.start) === tb.physPc && this.secondPageSame(tb);
   }
 }
 

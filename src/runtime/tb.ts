@@ -4,6 +4,9 @@
 // physical pages its code came from, so a write there invalidates it.
 import { type BlockFunction } from '../backend-js/index.js';
 
+/** Where linear code addresses map now (the memory's codePhys). */
+export interface CodeMap { codePhys(linear: number): number }
+
 export class TranslationBlock {
   valid = true;
   /** Chained successors per exit (filled lazily for constant-target exits). */
@@ -27,6 +30,8 @@ export class TranslationBlock {
   misses = 0;
   /** The icount of the first of the misses counted (runtime/exec.ts, MISS_WINDOW). */
   missesSince = 0;
+  /** EIPs of its instructions after the first that its exits lead back to: loop heads when it is compiled (frontend-x86 loopTargets). */
+  loopEips: readonly number[] = [];
 
   /** Cache key: physical address of the first instruction and translation mode (see blockKey). */
   readonly key: number;
@@ -82,6 +87,21 @@ export class TranslationBlock {
 
   get insnCount(): number { return this.insnEips.length - 1; }
 
+  /** A block found by physical address fits when it was made for the same CS base, EIP and mode, and its second page still maps where it did. */
+  fits(mem: CodeMap, csBase: number, eip: number, mode: number): boolean {
+    return this.eip === eip && this.csBase === csBase && this.mode === mode && this.secondPageSame(mem);
+  }
+
+  /** Whether a translation made again of its code is the block's (the same instructions from the same pages). */
+  sameCode(mem: CodeMap, tr: { insnEips: number[]; start: number }): boolean {
+    return tr.insnEips.length === this.insnEips.length && tr.insnEips.every((e, i) => e === this.insnEips[i]) &&
+      mem.codePhys(tr.start) === this.physPc && this.secondPageSame(mem);
+  }
+
+  private secondPageSame(mem: CodeMap): boolean {
+    return this.pages.length === 1 || mem.codePhys(this.lastByte) >>> 12 === this.pages[1];
+  }
+
   /** Does a write of `len` bytes at physical `phys` (within one page) touch this block's code? */
   codeOverlaps(phys: number, len: number): boolean {
     if (this.codeLow < 0) return this.pages.includes(phys >>> 12);
@@ -121,7 +141,7 @@ export function shortBlockKey(phys: number, mode: number, maxInsns: number): num
  * memory maps them now.
  */
 export function blockFor(
-  mem: { codePhys(linear: number): number }, mode: number, csBase: number, eip: number, fn: BlockFunction,
+  mem: CodeMap, mode: number, csBase: number, eip: number, fn: BlockFunction,
   exits: { exitDynamic: Uint8Array; exitRetired: Int32Array }, tr: { insnEips: number[]; start: number; end: number; low: number }, shortOf: number,
 ): TranslationBlock {
   const physPc = mem.codePhys(tr.start), last = (tr.end - 1) | 0;

@@ -3,6 +3,7 @@ export { IrBlock, TempKind, HelperFlags, type Temp, type IrInsn, type HelperDecl
 export { IrBuilder } from './builder.js';
 export { printBlock, tempName } from './printer.js';
 export { validateBlock, readsBeforeWrite } from './validate.js';
+export { enterableHeads, type LoopHead } from './loops.js';
 export { Scratch } from './scratch.js';
 export { mayFault, observesGlobals, clobbersGlobals, hasSideEffects, mayWriteCode } from './effects.js';
 export { optimizeBlock, foldConstants, propagateCopies, removeDeadCode, mul64, type DceOptions } from './passes/index.js';

@@ -89,6 +89,14 @@ export class IrBlock {
   /** This block's stamp in the shared tables (never 0: an unused entry has 0). */
   private readonly serial = (serials = (serials + 1) | 0) || (serials = 1);
   private constCount = 0;
+  /**
+   * Loop heads: numbers of instructions (after the first) that a backend may
+   * jump back to from an exit to their EIP, keeping the registers in its
+   * locals. The translator knew nothing at their start that a path through
+   * an exit would not also know: no local temp is live there (see
+   * enterableHeads), only globals carry values into them.
+   */
+  loopHeads: number[] = [];
 
   newLocal(): number {
     this.temps.push(LOCAL);

@@ -18,7 +18,7 @@ export function printBlock(block: IrBlock): string {
     const args = insn.args.map(n);
     switch (insn.op) {
       case Op.InsnStart:
-        lines.push(` ---- insn ${insn.aux} at ${args[0]}`);
+        lines.push(` ---- insn ${insn.aux} at ${args[0]}${block.loopHeads.includes(insn.aux) ? ' (loop head)' : ''}`);
         continue;
       case Op.Label:
         lines.push(`L${insn.aux}:`);

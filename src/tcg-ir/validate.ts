@@ -4,6 +4,7 @@ import { type IrBlock, TempKind } from './ir.js';
 import { Op, isBinary } from './ops.js';
 import { mayFault } from './effects.js';
 import { Scratch } from './scratch.js';
+import { enterableHeads } from './loops.js';
 
 const ARITY: Partial<Record<Op, number>> = {
   [Op.Mov]: 1, [Op.Setcond]: 2, [Op.Movcond]: 4, [Op.Mulu2]: 2, [Op.Muls2]: 2,
@@ -64,6 +65,9 @@ export function validateBlock(block: IrBlock): string[] {
   const last = block.ops[block.ops.length - 1];
   if (!last || last.op !== Op.Exit) problems.push('block does not end with exit');
   if (problems.length === 0) problems.push(...readsBeforeWrite(block));
+  if (problems.length === 0 && enterableHeads(block).length !== block.loopHeads.length) {
+    problems.push(`a local temp is live into a loop head (heads: ${block.loopHeads.join(', ')})`);
+  }
   return problems;
 }
 
