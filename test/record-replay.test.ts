@@ -338,6 +338,32 @@ describe('record, then replay: the same run every time', () => {
   });
 });
 
+// ---------------------------------------------------------------- pacing
+
+describe('pacing a live run', () => {
+  // spin=2: the echo guest computes ~10M instructions before it is ready, which at shift 10 (1024 ns each) puts
+  // virtual time ~10 s ahead of the host's; then it waits `limit` PIT ticks (100 Hz) and exits with code 2 (status 5).
+  const paced = async (limit: number): Promise<{ status: number | null; idleMs: number }> => {
+    const run = new Live(['run', '--kernel', ECHO, '--icount-shift', '10', '--append', `spin=2 limit=${limit}`]);
+    await run.waitFor('echo: ready\n');
+    const ready = performance.now();
+    const r = await run.end();
+    return { status: r.status, idleMs: performance.now() - ready };
+  };
+
+  it('does not make an idle guest wait out the lead virtual time took while it computed', async () => {
+    const r = await paced(10);
+    expect(r.status).toBe(5); // isa-debug-exit: (2 << 1) | 1
+    expect(r.idleMs).toBeLessThan(3000); // 0.1 s of ticks (it waited ~10 s before)
+  });
+
+  it('still waits for the guest\'s timers in real time', async () => {
+    const r = await paced(60);
+    expect(r.status).toBe(5); // isa-debug-exit: (2 << 1) | 1
+    expect(r.idleMs).toBeGreaterThan(500); // 0.6 s of ticks
+  });
+});
+
 // ---------------------------------------------------------------- durability
 
 describe('a recorder killed with SIGKILL', () => {

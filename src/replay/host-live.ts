@@ -1,7 +1,8 @@
 // A live run (plain `run` or `record`): the host boundary. Host input is
 // taken between slices of execution and delivered through the Recorder at
 // the current point of the machine; when the guest idles, the host may wait
-// in real time for its next timer (pacing, like QEMU's -icount sleep=on) or
+// in real time for its next timer (pacing, like QEMU's -icount sleep=on, except
+// that a lead virtual time took while the guest computed is not waited out) or
 // for input. Host time decides only WHEN input arrives, never what the
 // machine does with it: the log records the exact point of every delivery.
 import { performance } from 'node:perf_hooks';
@@ -51,7 +52,8 @@ export async function runLive(machine: Machine, recorder: Recorder, input: HostI
   const cpu = machine.cpu, clock = machine.clock;
   const pace = opts.pace ?? true;
   let nextCheckpoint = Recorder.nextCheckpoint(cpu.icount);
-  const hostStart = performance.now();
+  // Virtual time at host time hostStart was virtStart: pacing keeps virtual time from running ahead of host time.
+  let hostStart = performance.now();
   const virtStart = clock.nowNs();
   let lastYield = hostStart;
   let lastMark = -Infinity, lastMarkIcount = -1;
@@ -108,6 +110,11 @@ export async function runLive(machine: Machine, recorder: Recorder, input: HostI
       continue;
     }
     if (pace) {
+      // While the guest computed, virtual time may have run ahead of the host's (icount at 2^-shift ns per
+      // instruction outpaces the emulator): an idle guest waits for its own deadline only, never to pay back
+      // that lead (a Linux boot is ~17 s ahead at its shell prompt; the first command then waited that long).
+      const ahead = (clock.nowNs() - virtStart) / 1e6 - (performance.now() - hostStart);
+      if (ahead > 0) hostStart -= ahead;
       const waitMs = hostStart + (deadline - virtStart) / 1e6 - performance.now();
       if (waitMs >= 1) {
         await input.wait(waitMs);

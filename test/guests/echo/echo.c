@@ -25,7 +25,9 @@
  * Command line (`-append`): hz=N (PIT rate, default 100), pitmode=3 (PIT
  * in mode 3, square wave, instead of 2, rate generator), uie=0 (no RTC
  * interrupt), limit=N (end with exit code 2 after N ticks without a 'q';
- * default 0: never). */
+ * default 0: never), spin=N (first busy N million loop iterations, with
+ * interrupts off: virtual time runs ahead of the host's while the guest
+ * computes). */
 #include "pc.h"
 
 #define RING 256
@@ -71,8 +73,11 @@ int main(void)
     u32 uie = pc_cmdline_num("uie", 1);
     u32 limit = pc_cmdline_num("limit", 0);
     u32 mode = pc_cmdline_num("pitmode", 2) == 3 ? 3 : 2;
+    u32 spin = pc_cmdline_num("spin", 0);
     if (hz < 19 || hz > 10000)
         hz = 100;
+    for (volatile u32 i = 0; i < spin * 1000000u; i++)
+        ;
 
     pc_cli();
     pc_tables_init();
