@@ -11,11 +11,11 @@
 // state, and on a guest fault the same state left behind (it works on the
 // state in place: see InterpSpace). Like the compiled block, it checks for
 // a write to its own code at the start of an instruction after one that
-// stored; its extra exits
-// are numbered differently (one per instruction after the first, "leave
-// before instruction k", taken or not), so the block's exit tables come with
-// it. Each op carries the number of its instruction (for faults), so the
-// other instruction starts are not executed at all.
+// stored; its extra exits are numbered differently (one per instruction
+// after the first, "leave before instruction k", taken or not), so the
+// block's exit tables come with it. Each op carries the number of its
+// instruction (for faults), so the other instruction starts are not
+// executed at all.
 import { type IrBlock, type IrInsn, TempKind, HelperFlags, Op, mayWriteCode, Scratch } from '../tcg-ir/index.js';
 import { type CodeContext, type BlockFunction } from './compile.js';
 import { TLB_MASK } from './emit.js';
